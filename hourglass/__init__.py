@@ -1,0 +1,1 @@
+"""Hourglass: API value-generation funnel and account health marts in DuckDB."""
