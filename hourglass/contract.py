@@ -180,9 +180,7 @@ PROGRAM_EVENTS = Source(
     columns=(
         Column("event_id", "string", required=True),
         Column("occurred_at", "timestamp", required=True),
-        Column(
-            "program", "string", required=True, allowed=("certification", "audit", "showcase")
-        ),
+        Column("program", "string", required=True, allowed=("certification", "audit", "showcase")),
         Column("subject_type", "string", required=True, allowed=("developer", "application")),
         Column("subject_id", "string", required=True),
         Column(

@@ -43,8 +43,12 @@ PATHS = (
     "/v2/oauth/token",
     "/v1/beta/experiments/{id}",
 )
-LOG_FORMATS = {"parquet": "FORMAT parquet", "csv": "FORMAT csv, COMPRESSION gzip",
-               "json": "FORMAT json, COMPRESSION gzip"}
+MARKER = ".hourglass-demo"  # generate only ever replaces a folder it wrote itself
+LOG_FORMATS = {
+    "parquet": "FORMAT parquet",
+    "csv": "FORMAT csv, COMPRESSION gzip",
+    "json": "FORMAT json, COMPRESSION gzip",
+}
 
 
 @dataclass(frozen=True)
@@ -61,9 +65,15 @@ class DemoConfig:
 def generate(config: DemoConfig) -> dict[str, int]:
     """Write the landing zone; return row counts per source (before corruption)."""
     out = Path(config.out)
-    if out.exists():
+    if out.exists() and any(out.iterdir()):
+        if not (out / MARKER).exists():
+            raise FileExistsError(
+                f"{out} holds files that hourglass generate did not write; "
+                "choose an empty or new folder"
+            )
         shutil.rmtree(out)
-    out.mkdir(parents=True)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / MARKER).write_text("written by hourglass generate; safe to delete\n")
     rng = np.random.default_rng(config.seed)
     start = config.end_date - dt.timedelta(days=config.days - 1)
     con = duckdb.connect()
@@ -97,17 +107,19 @@ def _entities(rng: np.random.Generator, config: DemoConfig, start: dt.date) -> d
     first_day = np.minimum((rng.beta(1.2, 2.2, size=n) * days).astype(int), max(days - 3, 0))
     intensity = rng.pareto(1.3, size=n) + 1.0
     account_ids = np.array([f"acc_{i:05d}" for i in range(n)])
-    accounts = pa.table({
-        "account_idx": np.arange(n),
-        "account_id": account_ids,
-        "archetype": np.array(ARCHETYPES)[archetype],
-        "plan_id": np.array(PLANS)[plan],
-        "first_day": first_day,
-        "intensity": intensity,
-        # churners stop 2-6 weeks after they start, growers upgrade mid-way
-        "churn_day": first_day + rng.integers(14, 42, size=n),
-        "upgrade_day": first_day + rng.integers(10, 40, size=n),
-    })
+    accounts = pa.table(
+        {
+            "account_idx": np.arange(n),
+            "account_id": account_ids,
+            "archetype": np.array(ARCHETYPES)[archetype],
+            "plan_id": np.array(PLANS)[plan],
+            "first_day": first_day,
+            "intensity": intensity,
+            # churners stop 2-6 weeks after they start, growers upgrade mid-way
+            "churn_day": first_day + rng.integers(14, 42, size=n),
+            "upgrade_day": first_day + rng.integers(10, 40, size=n),
+        }
+    )
 
     devs_per_account = 1 + rng.poisson(0.8, size=n)
     dev_account = np.repeat(np.arange(n), devs_per_account)
@@ -115,17 +127,19 @@ def _entities(rng: np.random.Generator, config: DemoConfig, start: dt.date) -> d
     first_of_account = np.r_[True, dev_account[1:] != dev_account[:-1]]
     dev_day = first_day[dev_account] + np.where(first_of_account, 0, rng.integers(0, 20, size=m))
     dev_seconds = rng.integers(0, 86400, size=m)
-    developers = pa.table({
-        "dev_idx": np.arange(m),
-        "developer_id": np.array([f"dev_{i:06d}" for i in range(m)]),
-        "account_idx": dev_account,
-        "signup_day": np.minimum(dev_day, days - 1),
-        "signup_second": dev_seconds,
-        "channel": np.array(CHANNELS)[rng.integers(0, len(CHANNELS), size=m)],
-        "country": np.array(COUNTRIES)[rng.integers(0, len(COUNTRIES), size=m)],
-        "visitor_id": np.array([f"v_{i:07d}" for i in rng.permutation(m * 5)[:m]]),
-        "is_duplicated": rng.random(m) < 0.03,
-    })
+    developers = pa.table(
+        {
+            "dev_idx": np.arange(m),
+            "developer_id": np.array([f"dev_{i:06d}" for i in range(m)]),
+            "account_idx": dev_account,
+            "signup_day": np.minimum(dev_day, days - 1),
+            "signup_second": dev_seconds,
+            "channel": np.array(CHANNELS)[rng.integers(0, len(CHANNELS), size=m)],
+            "country": np.array(COUNTRIES)[rng.integers(0, len(COUNTRIES), size=m)],
+            "visitor_id": np.array([f"v_{i:07d}" for i in rng.permutation(m * 5)[:m]]),
+            "is_duplicated": rng.random(m) < 0.03,
+        }
+    )
 
     arch_of_dev = archetype[dev_account]
     apps_per_dev = np.where(
@@ -138,18 +152,20 @@ def _entities(rng: np.random.Generator, config: DemoConfig, start: dt.date) -> d
     created_hours = rng.exponential(30.0, size=k)
     sandbox_hours = created_hours + rng.exponential(20.0, size=k)
     production_hours = sandbox_hours + rng.exponential(24.0 * 6, size=k)
-    applications = pa.table({
-        "app_idx": np.arange(k),
-        "app_id": np.array([f"app_{i:06d}" for i in range(k)]),
-        "dev_idx": app_dev,
-        "account_idx": app_account,
-        "created_hours": created_hours,  # after the developer's sign-up
-        "sandbox_hours": sandbox_hours,
-        "production_hours": np.where(np.isin(app_arch, (0, 1)), np.inf, production_hours),
-        "end_user_pool": np.maximum(3, (intensity[app_account] * 40).astype(int)),
-        # one application's registration never arrives: its requests stay unattributed
-        "is_registered": np.arange(k) != k // 2,
-    })
+    applications = pa.table(
+        {
+            "app_idx": np.arange(k),
+            "app_id": np.array([f"app_{i:06d}" for i in range(k)]),
+            "dev_idx": app_dev,
+            "account_idx": app_account,
+            "created_hours": created_hours,  # after the developer's sign-up
+            "sandbox_hours": sandbox_hours,
+            "production_hours": np.where(np.isin(app_arch, (0, 1)), np.inf, production_hours),
+            "end_user_pool": np.maximum(3, (intensity[app_account] * 40).astype(int)),
+            # one application's registration never arrives: its requests stay unattributed
+            "is_registered": np.arange(k) != k // 2,
+        }
+    )
     return {"accounts": accounts, "developers": developers, "applications": applications}
 
 
@@ -164,9 +180,11 @@ def _append_lines(path: Path, lines: list[str]) -> None:
 
 
 # Offsets in the text, as exporters write them: some rows in +02:00.
-_ISO = ("case when hash({key}) % 5 = 0 "
-        "then strftime({ts} + interval 2 hour, '%Y-%m-%d %H:%M:%S') || '+02:00' "
-        "else strftime({ts}, '%Y-%m-%dT%H:%M:%S.%gZ') end")
+_ISO = (
+    "case when hash({key}) % 5 = 0 "
+    "then strftime({ts} + interval 2 hour, '%Y-%m-%d %H:%M:%S') || '+02:00' "
+    "else strftime({ts}, '%Y-%m-%dT%H:%M:%S.%gZ') end"
+)
 
 
 def _write_signups(con: duckdb.DuckDBPyConnection, out: Path) -> int:
@@ -186,16 +204,24 @@ def _write_signups(con: duckdb.DuckDBPyConnection, out: Path) -> int:
     """)
     target = out / "signups" / "signups.csv"
     iso = _ISO.format(key="developer_id", ts="signed_up_at")
-    _copy(con, f"""
+    _copy(
+        con,
+        f"""
         select developer_id, account_id, {iso} as signed_up_at, email, plan_id,
             acquisition_channel, visitor_id, country
         from signups order by signed_up_at, developer_id
-    """, target, "FORMAT csv, HEADER")
-    _append_lines(target, [  # malformed: an empty account_id, an unparsable timestamp
-        "dev_bad_1,,2026-01-01T00:00:00Z,,free,organic,,US",
-        "dev_bad_2,acc_bad,yesterday,,free,organic,,US",
-    ])
-    return con.execute("select count(*) + 2 from signups").fetchall()[0][0]
+    """,
+        target,
+        "FORMAT csv, HEADER",
+    )
+    rows = con.execute("select count(*) from signups").fetchall()[0][0]
+    bad = [  # malformed, about 1% of rows: an empty account_id, an unparsable timestamp
+        f"dev_bad_{i},{'' if i % 2 else 'acc_bad'},{'2026-01-01T00:00:00Z' if i % 2 else 'soon'},"
+        ",free,organic,,US"
+        for i in range(rows // 100)
+    ]
+    _append_lines(target, bad)
+    return rows + len(bad)
 
 
 def _write_applications(con: duckdb.DuckDBPyConnection, out: Path) -> int:
@@ -224,14 +250,19 @@ def _write_applications(con: duckdb.DuckDBPyConnection, out: Path) -> int:
     return con.execute("select count(*) from app_times where is_registered").fetchall()[0][0]
 
 
-def _write_api_logs(con: duckdb.DuckDBPyConnection, rng: np.random.Generator,
-                    config: DemoConfig, start: dt.date, out: Path) -> int:
-    apps = con.execute("""
+def _write_api_logs(
+    con: duckdb.DuckDBPyConnection,
+    rng: np.random.Generator,
+    config: DemoConfig,
+    start: dt.date,
+    out: Path,
+) -> int:
+    apps = con.execute(f"""
         select t.app_idx, a.archetype, a.intensity, a.first_day, a.churn_day, a.upgrade_day,
             epoch(t.sandbox_at - timestamp '{start}') / 86400 as sandbox_day,
             coalesce(epoch(t.production_at - timestamp '{start}') / 86400, 1e9) as production_day
         from app_times as t inner join accounts as a using (account_idx) order by t.app_idx
-    """.format(start=start)).fetchnumpy()
+    """).fetchnumpy()
     days = np.arange(config.days)
     weekday = np.array([(start + dt.timedelta(days=int(d))).weekday() for d in days])
     season = np.where(weekday >= 5, 0.55, 1.0) * (1.0 + 0.15 * np.sin(days / 9.0))
@@ -255,12 +286,14 @@ def _write_api_logs(con: duckdb.DuckDBPyConnection, rng: np.random.Generator,
     share_production = np.where(d >= production_day, 0.9, 0.0)
     production = rng.binomial(counts, share_production)
     app_idx, day_idx = np.nonzero(counts)
-    app_days = pa.table({
-        "app_idx": apps["app_idx"][app_idx],
-        "day": day_idx,
-        "n": counts[app_idx, day_idx],
-        "n_production": production[app_idx, day_idx],
-    })
+    app_days = pa.table(
+        {
+            "app_idx": apps["app_idx"][app_idx],
+            "day": day_idx,
+            "n": counts[app_idx, day_idx],
+            "n_production": production[app_idx, day_idx],
+        }
+    )
     # Error bursts: three (day, hour) windows where half of all requests fail with 503.
     bursts = pa.table({"day": rng.integers(0, config.days, 3), "hour": rng.integers(0, 24, 3)})
     con.register("_app_days", app_days)
@@ -285,7 +318,8 @@ def _write_api_logs(con: duckdb.DuckDBPyConnection, rng: np.random.Generator,
                 case when u2 < 0.60 then 'GET' when u2 < 0.78 then 'POST' when u2 < 0.86 then 'PUT'
                     when u2 < 0.91 then 'PATCH' else 'DELETE' end as method,
                 -- the first sandbox day is mostly hello-world calls
-                case when not is_production and rows.day <= epoch(t.sandbox_at - day_ts(0, 0)) / 86400 + 1
+                case when not is_production
+                        and rows.day <= epoch(t.sandbox_at - day_ts(0, 0)) / 86400 + 1
                         and u3 < 0.6 then 1
                     else cast(floor(u3 * {len(PATHS)}) as integer) + 1 end as path_index
             from rows inner join app_times as t using (app_idx)
@@ -333,8 +367,10 @@ def _write_api_logs(con: duckdb.DuckDBPyConnection, rng: np.random.Generator,
     target = out / "api_logs"
     target.mkdir()
     formats = ("parquet",) if config.log_format == "parquet" else ("parquet", "csv", "json")
-    columns = ("request_id, requested_at, app_id, environment, method, path, status_code, "
-               "latency_ms, request_bytes, response_bytes, end_user_id")
+    columns = (
+        "request_id, requested_at, app_id, environment, method, path, status_code, "
+        "latency_ms, request_bytes, response_bytes, end_user_id"
+    )
     for number, name in enumerate(formats):
         con.execute(f"""
             copy (
@@ -349,27 +385,38 @@ def _write_api_logs(con: duckdb.DuckDBPyConnection, rng: np.random.Generator,
         path.rename(path.with_name(path.name.replace(".json.gz", ".jsonl.gz")))
     # The late file: requests of a past day, delivered in the last day's folder,
     # repeating a few request_ids the on-time file already had.
-    late = target / f"date={config.end_date}" / f"late-delivery-{start + dt.timedelta(late_day)}.jsonl"
-    _copy(con, f"""
+    late_date = start + dt.timedelta(late_day)
+    late = target / f"date={config.end_date}" / f"late-delivery-{late_date}.jsonl"
+    _copy(
+        con,
+        f"""
         select {columns} from log_rows where delivery = 'late'
         union all
         select {columns} from log_rows where day = {late_day} and delivery = 'on_time'
             and hash(request_id, 'late') % 200 = 0
-    """, late, "FORMAT json")
+    """,
+        late,
+        "FORMAT json",
+    )
     # A CSV line with too many columns, a file nobody can read, a file to ignore.
     csv_files = sorted(target.rglob("*.csv.gz"))
     if csv_files:
-        with gzip.open(csv_files[0], "at") as handle:
-            handle.write("req_broken,2026-01-01T00:00:00Z,app_x,sandbox,GET,/v1/hello,200,1,2,3,eu,x\n")
-    corrupt = target / f"date={start + dt.timedelta(days=config.days // 2)}" / "export-retry.parquet"
+        # mtime=0: a gzip member stamped with the clock would break determinism
+        with gzip.GzipFile(csv_files[0], "ab", mtime=0) as handle:
+            handle.write(
+                b"req_broken,2026-01-01T00:00:00Z,app_x,sandbox,GET,/v1/hello,200,1,2,3,eu,x\n"
+            )
+    middle = start + dt.timedelta(days=config.days // 2)
+    corrupt = target / f"date={middle}" / "export-retry.parquet"
     corrupt.parent.mkdir(parents=True, exist_ok=True)
     corrupt.write_bytes(b"PAR1 this transfer was cut off")
     (target / "README.txt").write_text("Gateway log exports, one folder per day.\n")
     return total
 
 
-def _write_tickets(con: duckdb.DuckDBPyConnection, rng: np.random.Generator,
-                   config: DemoConfig, out: Path) -> int:
+def _write_tickets(
+    con: duckdb.DuckDBPyConnection, rng: np.random.Generator, config: DemoConfig, out: Path
+) -> int:
     """Ticket state exports: each ticket has a row per state it went through."""
     accounts = con.execute("""
         select a.account_idx, a.account_id, a.archetype, min(d.developer_id) as developer_id,
@@ -383,22 +430,36 @@ def _write_tickets(con: duckdb.DuckDBPyConnection, rng: np.random.Generator,
     span = np.maximum(config.days - accounts["first_day"][owner], 1)
     created_day = accounts["first_day"][owner] + (rng.random(t) * span).astype(int)
     urgent_share = np.where(accounts["archetype"][owner] == "churner", 0.3, 0.05)
-    priority = np.where(rng.random(t) < urgent_share, "urgent",
-                        rng.choice(["low", "normal", "high", ""], size=t))
-    tickets = pa.table({
-        "ticket_id": np.array([f"tkt_{i:06d}" for i in range(t)]),
-        "account_id": accounts["account_id"][owner],
-        "developer_id": accounts["developer_id"][owner],
-        "created_day": created_day,
-        "created_second": rng.integers(0, 86400, size=t),
-        "response_hours": rng.exponential(6.0, size=t),
-        "solve_hours": rng.exponential(60.0, size=t),
-        "is_solved": rng.random(t) < 0.75,
-        "priority": priority,
-        "category": rng.choice(["question", "incident", "problem", "billing", "integration",
-                                "feature_request", "other", ""], size=t),
-        "satisfaction": rng.choice(["good", "bad", ""], size=t, p=[0.5, 0.15, 0.35]),
-    })
+    priority = np.where(
+        rng.random(t) < urgent_share, "urgent", rng.choice(["low", "normal", "high", ""], size=t)
+    )
+    tickets = pa.table(
+        {
+            "ticket_id": np.array([f"tkt_{i:06d}" for i in range(t)]),
+            "account_id": accounts["account_id"][owner],
+            "developer_id": accounts["developer_id"][owner],
+            "created_day": created_day,
+            "created_second": rng.integers(0, 86400, size=t),
+            "response_hours": rng.exponential(6.0, size=t),
+            "solve_hours": rng.exponential(60.0, size=t),
+            "is_solved": rng.random(t) < 0.75,
+            "priority": priority,
+            "category": rng.choice(
+                [
+                    "question",
+                    "incident",
+                    "problem",
+                    "billing",
+                    "integration",
+                    "feature_request",
+                    "other",
+                    "",
+                ],
+                size=t,
+            ),
+            "satisfaction": rng.choice(["good", "bad", ""], size=t, p=[0.5, 0.15, 0.35]),
+        }
+    )
     con.register("_tickets", tickets)
     as_of = f"day_ts({config.days - 1}, 86399)"
     con.execute(f"""
@@ -428,13 +489,15 @@ def _write_tickets(con: duckdb.DuckDBPyConnection, rng: np.random.Generator,
     # One export file per day with the rows updated that day: CSV, some as JSON lines.
     target = out / "support_tickets"
     target.mkdir()
-    iso = {c: _ISO.format(key="ticket_id", ts=c) for c in
-           ("created_at", "updated_at", "first_response_at", "solved_at")}
+    iso = {
+        c: _ISO.format(key="ticket_id", ts=c)
+        for c in ("created_at", "updated_at", "first_response_at", "solved_at")
+    }
     con.execute(f"""
         copy (
-            select ticket_id, account_id, developer_id, {iso['created_at']} as created_at,
-                {iso['updated_at']} as updated_at, upper(status) as status, priority, category,
-                {iso['first_response_at']} as first_response_at, {iso['solved_at']} as solved_at,
+            select ticket_id, account_id, developer_id, {iso["created_at"]} as created_at,
+                {iso["updated_at"]} as updated_at, upper(status) as status, priority, category,
+                {iso["first_response_at"]} as first_response_at, {iso["solved_at"]} as solved_at,
                 satisfaction, cast(updated_at as date) as export_date
             from ticket_rows order by updated_at
         ) to '{target}' (FORMAT csv, HEADER, PARTITION_BY (export_date),
@@ -442,14 +505,21 @@ def _write_tickets(con: duckdb.DuckDBPyConnection, rng: np.random.Generator,
     """)
     for number, path in enumerate(sorted(target.rglob("*.csv"))):
         if number % 4 == 3:
-            con.execute(f"copy (select * from read_csv('{path}', all_varchar = true)) "
-                        f"to '{path.with_suffix('.ndjson')}' (FORMAT json)")
+            con.execute(
+                f"copy (select * from read_csv('{path}', all_varchar = true)) "
+                f"to '{path.with_suffix('.ndjson')}' (FORMAT json)"
+            )
             path.unlink()
     return con.execute("select count(*) from ticket_rows").fetchall()[0][0]
 
 
-def _write_community(con: duckdb.DuckDBPyConnection, rng: np.random.Generator,
-                     config: DemoConfig, start: dt.date, out: Path) -> int:
+def _write_community(
+    con: duckdb.DuckDBPyConnection,
+    rng: np.random.Generator,
+    config: DemoConfig,
+    start: dt.date,
+    out: Path,
+) -> int:
     """Awareness events: anonymous visitors and developers before and after sign-up."""
     n = config.accounts * config.days * 3
     developers = con.execute(
@@ -457,24 +527,42 @@ def _write_community(con: duckdb.DuckDBPyConnection, rng: np.random.Generator,
     ).fetchnumpy()
     known = rng.random(n) < 0.3
     who = rng.integers(0, len(developers["visitor_id"]), size=n)
-    types = ("page_view", "docs_view", "blog_comment", "rss_subscribe", "social_mention",
-             "github_star", "github_fork", "github_follow", "forum_post", "newsletter_signup")
+    types = (
+        "page_view",
+        "docs_view",
+        "blog_comment",
+        "rss_subscribe",
+        "social_mention",
+        "github_star",
+        "github_fork",
+        "github_follow",
+        "forum_post",
+        "newsletter_signup",
+    )
     shares = (0.45, 0.25, 0.03, 0.02, 0.05, 0.06, 0.02, 0.02, 0.05, 0.05)
     day = rng.integers(0, config.days, size=n)
     # Known developers' events cluster in the two weeks around their sign-up.
-    near_signup = np.clip(developers["signup_day"][who] + rng.integers(-14, 14, size=n),
-                          0, config.days - 1)
-    events = pa.table({
-        "event_id": np.array([f"evt_{i:08d}" for i in range(n)]),
-        "day": np.where(known, near_signup, day),
-        "second": rng.integers(0, 86400, size=n),
-        "event_type": rng.choice(types, size=n, p=shares),
-        "visitor_id": np.where(known, developers["visitor_id"][who],
-                               np.char.add("anon_", rng.integers(0, n // 3 + 1, size=n).astype(str))),
-        "developer_id": np.where(known & (near_signup >= developers["signup_day"][who]),
-                                 developers["developer_id"][who], ""),
-        "channel": rng.choice(["web", "docs", "github", "twitter", "newsletter"], size=n),
-    })
+    near_signup = np.clip(
+        developers["signup_day"][who] + rng.integers(-14, 14, size=n), 0, config.days - 1
+    )
+    anonymous = rng.integers(0, n // 3 + 1, size=n)
+    events = pa.table(
+        {
+            "event_id": np.array([f"evt_{i:08d}" for i in range(n)]),
+            "day": np.where(known, near_signup, day),
+            "second": rng.integers(0, 86400, size=n),
+            "event_type": rng.choice(types, size=n, p=shares),
+            "visitor_id": np.where(
+                known, developers["visitor_id"][who], np.char.add("anon_", anonymous.astype(str))
+            ),
+            "developer_id": np.where(
+                known & (near_signup >= developers["signup_day"][who]),
+                developers["developer_id"][who],
+                "",
+            ),
+            "channel": rng.choice(["web", "docs", "github", "twitter", "newsletter"], size=n),
+        }
+    )
     con.register("_events", events)
     target = out / "community_events"
     target.mkdir()
@@ -540,10 +628,19 @@ def _write_programs(con: duckdb.DuckDBPyConnection, rng: np.random.Generator, ou
         where occurred_at <= (select max(requested_at) from requests)
     """)
     target = out / "program_events" / "program_events.csv"
-    _copy(con, "select distinct * from program_rows order by occurred_at, event_id", target,
-          "FORMAT csv, HEADER")
-    _append_lines(target, ["prg_bad,2026-11-01T00:00:00Z,audit,application,app_x,revoked"])
-    return con.execute("select count(distinct event_id) + 1 from program_rows").fetchall()[0][0]
+    _copy(
+        con,
+        "select distinct * from program_rows order by occurred_at, event_id",
+        target,
+        "FORMAT csv, HEADER",
+    )
+    rows = con.execute("select count(distinct event_id) from program_rows").fetchall()[0][0]
+    bad = [
+        f"prg_bad_{i},2026-11-01T00:00:00Z,audit,application,app_x,revoked"
+        for i in range(rows // 100)
+    ]  # an outcome audits do not have
+    _append_lines(target, bad)
+    return rows + len(bad)
 
 
 def _write_subscriptions(con: duckdb.DuckDBPyConnection, out: Path) -> int:
@@ -561,7 +658,10 @@ def _write_subscriptions(con: duckdb.DuckDBPyConnection, out: Path) -> int:
             and upgrade_day < (select max(day) from requests)
     """)
     target = out / "subscriptions" / "subscriptions.csv"
-    _copy(con, "select * from subscription_rows order by effective_at, account_id", target,
-          "FORMAT csv, HEADER")
-    _append_lines(target, ["acc_00000,platinum,2026-11-01T00:00:00Z"])  # unknown plan
-    return con.execute("select count(*) + 1 from subscription_rows").fetchall()[0][0]
+    _copy(
+        con,
+        "select * from subscription_rows order by effective_at, account_id",
+        target,
+        "FORMAT csv, HEADER",
+    )
+    return con.execute("select count(*) from subscription_rows").fetchall()[0][0]

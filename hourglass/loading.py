@@ -268,8 +268,9 @@ def _scan_json(con: duckdb.DuckDBPyConnection, path: Path) -> dict[str, str]:
     # One text column per distinct lower-case key (several spellings coalesced).
     selects = []
     for lower, spellings in by_name.items():
-        extracts = [f"json_extract_string(line, {sql_literal('$.' + _json_key(k))})"
-                    for k in spellings]
+        extracts = [
+            f"json_extract_string(line, {sql_literal('$.' + _json_key(k))})" for k in spellings
+        ]
         expression = extracts[0] if len(extracts) == 1 else f"coalesce({', '.join(extracts)})"
         selects.append(f"{expression} as {_identifier(lower)}")
     columns = "".join(", " + s for s in selects)
@@ -309,8 +310,12 @@ def _first_line(exc: Exception) -> str:
     return str(exc).strip().splitlines()[0]
 
 
-def _checked_sql(source: Source, present: Mapping[str, str], text_columns: set[str],
-                 allowed: Mapping[str, Iterable[str]]) -> str:
+def _checked_sql(
+    source: Source,
+    present: Mapping[str, str],
+    text_columns: set[str],
+    allowed: Mapping[str, Iterable[str]],
+) -> str:
     """SELECT over _scan giving typed values plus the first failure (column, reason)."""
     values, failures = [], []
     for column in source.columns:
@@ -337,7 +342,7 @@ def _checked_sql(source: Source, present: Mapping[str, str], text_columns: set[s
         select *,
             case {failed_column} end as _failed_column,
             case {failed_reason} end as _failed_reason
-        from (select _row_number, {', '.join(values)}, {_raw_values(source, present)} from _scan)
+        from (select _row_number, {", ".join(values)}, {_raw_values(source, present)} from _scan)
     """
 
 
@@ -365,24 +370,40 @@ def _column_failures(column: Column, choices: Iterable[str] | None) -> list[tupl
     if choices is not None:
         ordered = sorted({c.lower() for c in choices})
         in_set = ", ".join(sql_literal(c) for c in ordered)
-        rules.append((
-            f"{name} not in ({in_set})",
-            f"'value ' || {shown} || {sql_literal(' not in allowed set (' + ', '.join(ordered) + ')')}",
-        ))
+        rules.append(
+            (
+                f"{name} not in ({in_set})",
+                f"'value ' || {shown} || "
+                + sql_literal(" not in allowed set (" + ", ".join(ordered) + ")"),
+            )
+        )
     if column.min_value is not None:
-        rules.append((f"{name} < {column.min_value:g}",
-                      f"'value ' || {original} || ' below minimum {column.min_value:g}'"))
+        rules.append(
+            (
+                f"{name} < {column.min_value:g}",
+                f"'value ' || {original} || ' below minimum {column.min_value:g}'",
+            )
+        )
     if column.max_value is not None:
-        rules.append((f"{name} > {column.max_value:g}",
-                      f"'value ' || {original} || ' above maximum {column.max_value:g}'"))
+        rules.append(
+            (
+                f"{name} > {column.max_value:g}",
+                f"'value ' || {original} || ' above maximum {column.max_value:g}'",
+            )
+        )
     return [(f"({condition})", name, reason) for condition, reason in rules]
 
 
 class Loader:
     """Loads the landing zone of one warehouse connection, batch by batch."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, landing_dir: Path, batch_id: str,
-                 allowed: Mapping[str, Mapping[str, Iterable[str]]] | None = None):
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        landing_dir: Path,
+        batch_id: str,
+        allowed: Mapping[str, Mapping[str, Iterable[str]]] | None = None,
+    ):
         self.con = con
         self.landing_dir = Path(landing_dir)
         self.batch_id = batch_id
@@ -441,8 +462,9 @@ class Loader:
         }
         return present, text_columns
 
-    def _commit(self, source: Source, relative: str, path: Path, digest: str, status: str,
-                error: str | None) -> tuple[int, int, int]:
+    def _commit(
+        self, source: Source, relative: str, path: Path, digest: str, status: str, error: str | None
+    ) -> tuple[int, int, int]:
         """Replace the file's earlier rows and record it, in one transaction."""
         con, name, day = self.con, source.name, source.day_column
         params = {"source": name, "file": relative, "batch": self.batch_id}
@@ -456,8 +478,7 @@ class Loader:
                 params,
             )
             _execute(con, f"delete from raw.{name} where _file = $file", params)
-            _execute(con, "delete from raw.rejects where source = $source and file = $file",
-                     params)
+            _execute(con, "delete from raw.rejects where source = $source and file = $file", params)
             if error is None:
                 loaded, rejected = self._insert_rows(source, params)
             else:
@@ -473,9 +494,16 @@ class Loader:
                 """insert or replace into raw.loaded_files values
                 ($source, $file, $size, $hash, $status, $read, $loaded, $rejected, $error,
                  $batch, now())""",
-                {**params, "size": path.stat().st_size, "hash": digest, "status": status,
-                 "read": loaded + rejected, "loaded": loaded, "rejected": rejected,
-                 "error": error},
+                {
+                    **params,
+                    "size": path.stat().st_size,
+                    "hash": digest,
+                    "status": status,
+                    "read": loaded + rejected,
+                    "loaded": loaded,
+                    "rejected": rejected,
+                    "error": error,
+                },
             )
             con.execute("commit")
         except BaseException:
@@ -496,7 +524,8 @@ class Loader:
         _execute(
             con,
             f"""insert into raw.changed_days
-            select distinct $batch, $source, $file, cast(timezone('UTC', {source.day_column}) as date)
+            select distinct $batch, $source, $file,
+                cast(timezone('UTC', {source.day_column}) as date)
             from _checked where _failed_column is null""",
             params,
         )
@@ -517,3 +546,14 @@ class Loader:
                from _checked"""
         ).fetchall()[0]
         return loaded, rejected
+
+
+def plan_ids(con: duckdb.DuckDBPyConnection, path: Path | None = None) -> list[str]:
+    """Plan ids of the catalogue seed: what a subscriptions row may name."""
+    from hourglass.settings import plans_seed
+
+    seed = path or plans_seed()
+    rows = con.execute(
+        f"select plan_id from read_csv({sql_literal(str(seed))}, header = true, all_varchar = true)"
+    ).fetchall()
+    return [r[0] for r in rows]

@@ -28,3 +28,8 @@ def max_reject_share() -> float:
 
 def plans_seed() -> Path:
     return PROJECT_ROOT / "seeds" / "plans.csv"
+
+
+def dagster_home() -> Path:
+    """Where Dagster keeps run history, schedules and backfills."""
+    return _path("DAGSTER_HOME", "data/dagster")

@@ -1,0 +1,56 @@
+{#- SQL that differs between engines, dispatched per adapter (DuckDB today, Spark later). -#}
+
+{#- A TIMESTAMPTZ (or engine equivalent) as a plain UTC timestamp. -#}
+{% macro utc_timestamp(column) -%}
+    {{ return(adapter.dispatch('utc_timestamp', 'hourglass')(column)) }}
+{%- endmacro %}
+{% macro default__utc_timestamp(column) -%}
+    to_utc_timestamp({{ column }}, 'UTC')
+{%- endmacro %}
+{% macro duckdb__utc_timestamp(column) -%}
+    timezone('UTC', {{ column }})
+{%- endmacro %}
+
+{#- Continuous percentile of a column (p between 0 and 1), as an aggregate. -#}
+{% macro percentile(column, p) -%}
+    {{ return(adapter.dispatch('percentile', 'hourglass')(column, p)) }}
+{%- endmacro %}
+{% macro default__percentile(column, p) -%}
+    percentile({{ column }}, {{ p }})
+{%- endmacro %}
+{% macro duckdb__percentile(column, p) -%}
+    quantile_cont({{ column }}, {{ p }})
+{%- endmacro %}
+
+{#- Salted SHA-256 of a personal field: joinable, not readable. -#}
+{% macro hash_pii(column) -%}
+    {{ return(adapter.dispatch('hash_pii', 'hourglass')(column)) }}
+{%- endmacro %}
+{% macro default__hash_pii(column) -%}
+    sha2(concat('{{ var("pii_salt") }}', lower(trim({{ column }}))), 256)
+{%- endmacro %}
+{% macro duckdb__hash_pii(column) -%}
+    sha256(concat('{{ var("pii_salt") }}', lower(trim({{ column }}))))
+{%- endmacro %}
+
+{#- Does a string match a regular expression (anywhere in it)? -#}
+{% macro regex_matches(column, pattern) -%}
+    {{ return(adapter.dispatch('regex_matches', 'hourglass')(column, pattern)) }}
+{%- endmacro %}
+{% macro default__regex_matches(column, pattern) -%}
+    {{ column }} rlike {{ pattern }}
+{%- endmacro %}
+{% macro duckdb__regex_matches(column, pattern) -%}
+    regexp_matches({{ column }}, {{ pattern }})
+{%- endmacro %}
+
+{#- Hours between two timestamps, as a double with full precision. -#}
+{% macro hours_between(start_column, end_column) -%}
+    {{ return(adapter.dispatch('hours_between', 'hourglass')(start_column, end_column)) }}
+{%- endmacro %}
+{% macro default__hours_between(start_column, end_column) -%}
+    (unix_micros({{ end_column }}) - unix_micros({{ start_column }})) / 3600000000.0
+{%- endmacro %}
+{% macro duckdb__hours_between(start_column, end_column) -%}
+    (epoch_us({{ end_column }}) - epoch_us({{ start_column }})) / 3600000000.0
+{%- endmacro %}

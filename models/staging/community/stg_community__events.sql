@@ -1,0 +1,31 @@
+-- One row per community event: a repeated event_id counts once (earliest copy).
+with
+
+events as (
+    select * from {{ source('raw', 'community_events') }}
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by event_id
+            order by occurred_at asc nulls last, _file asc, _row_number asc
+        ) as copy_rank
+    from events
+),
+
+final as (
+    select
+        event_id,
+        {{ utc_timestamp('occurred_at') }} as occurred_at,
+        event_type,
+        visitor_id,
+        developer_id,
+        url,
+        channel
+    from ranked
+    where copy_rank = 1
+)
+
+select * from final

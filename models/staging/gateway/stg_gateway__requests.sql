@@ -1,0 +1,62 @@
+{{ config(materialized='table') }}
+-- depends_on: {{ ref('api_resources') }}
+-- One row per request: log shipping is at-least-once, so a repeated request_id
+-- is one request; the earliest copy wins, then the first file, then the first row.
+with
+
+api_logs as (
+    select * from {{ source('raw', 'api_logs') }}
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by request_id
+            order by requested_at asc nulls last, _file asc, _row_number asc
+        ) as copy_rank
+    from api_logs
+),
+
+deduplicated as (
+    select
+        request_id,
+        {{ utc_timestamp('requested_at') }} as requested_at,
+        app_id,
+        environment,
+        method,
+        path,
+        split_part(path, '?', 1) as path_without_query,
+        status_code,
+        latency_ms,
+        coalesce(request_bytes, 0) as request_bytes,
+        coalesce(response_bytes, 0) as response_bytes,
+        end_user_id,
+        _file as source_file
+    from ranked
+    where copy_rank = 1
+),
+
+final as (
+    select
+        request_id,
+        requested_at,
+        cast(requested_at as date) as request_date,
+        app_id,
+        environment,
+        method,
+        path_without_query,
+        {{ api_resource('path_without_query') }} as resource,
+        status_code,
+        cast(floor(status_code / 100) as integer) || 'xx' as status_class,
+        status_code between 200 and 399 as is_success,
+        environment = 'production' and status_code < 500 as is_billable,
+        latency_ms,
+        request_bytes,
+        response_bytes,
+        end_user_id,
+        source_file
+    from deduplicated
+)
+
+select * from final

@@ -1,0 +1,1 @@
+"""The Dagster code location of Hourglass: thin wrappers over the hourglass package."""

@@ -1,0 +1,111 @@
+"""One asset per landing source: load its new and changed files into raw.<source>."""
+
+import duckdb
+from dagster import (
+    AssetExecutionContext,
+    AssetsDefinition,
+    Failure,
+    MaterializeResult,
+    MetadataValue,
+    TableColumn,
+    TableRecord,
+    TableSchema,
+    asset,
+)
+
+from hourglass import settings
+from hourglass.contract import SOURCES
+from hourglass.loading import Loader, SourceResult, plan_ids
+
+WRITER_POOL = "duckdb_writer"  # every asset that writes the warehouse file
+
+_FILES_SCHEMA = TableSchema(
+    columns=[
+        TableColumn("file", "string"),
+        TableColumn("status", "string"),
+        TableColumn("rows_read", "int"),
+        TableColumn("rows_loaded", "int"),
+        TableColumn("rows_rejected", "int"),
+        TableColumn("error", "string"),
+    ]
+)
+
+
+def _metadata(result: SourceResult) -> dict:
+    files = [
+        TableRecord(
+            {
+                "file": f.file,
+                "status": f.status,
+                "rows_read": f.rows_read,
+                "rows_loaded": f.rows_loaded,
+                "rows_rejected": f.rows_rejected,
+                "error": f.error or "",
+            }
+        )
+        for f in result.files
+        if f.status != "unchanged"
+    ]
+    return {
+        "source_missing": result.missing,
+        "files_seen": len(result.files),
+        "files_loaded": sum(1 for f in result.files if f.status in ("loaded", "replaced")),
+        "files_unchanged": sum(1 for f in result.files if f.status == "unchanged"),
+        "files_rejected": result.files_rejected,
+        "files_ignored": MetadataValue.json(result.ignored),
+        "rows_read": result.total("rows_read"),
+        "rows_loaded": result.total("rows_loaded"),
+        "rows_rejected": result.total("rows_rejected"),
+        "reject_share": result.reject_share,
+        "files": MetadataValue.table(files, schema=_FILES_SCHEMA),
+    }
+
+
+def load_source(context: AssetExecutionContext, name: str) -> MaterializeResult:
+    with duckdb.connect(str(settings.warehouse_path())) as con:
+        loader = Loader(
+            con,
+            settings.landing_dir(),
+            batch_id=context.run.run_id,
+            allowed={"subscriptions": {"plan_id": plan_ids(con)}},
+        )
+        result = loader.load_source(name)
+    metadata = _metadata(result)
+    if result.missing:
+        context.log.warning(f"source {name} is absent from {settings.landing_dir()}")
+    for f in result.files:
+        if f.status == "rejected":
+            context.log.error(f"rejected file {f.error}")
+        elif f.rows_rejected:
+            context.log.warning(f"{f.file}: {f.rows_rejected} of {f.rows_read} rows rejected")
+    limit = settings.max_reject_share()
+    if result.reject_share > limit:
+        raise Failure(
+            f"{name}: {result.total('rows_rejected')} of {result.total('rows_read')} rows "
+            f"({result.reject_share:.1%}) rejected in this run, above the {limit:.0%} limit; "
+            "see raw.rejects",
+            metadata=metadata,
+        )
+    return MaterializeResult(metadata=metadata)
+
+
+def _raw_asset(name: str) -> AssetsDefinition:
+    source = SOURCES[name]
+
+    @asset(
+        key=["raw", name],
+        group_name="raw",
+        kinds={"duckdb"},
+        pool=WRITER_POOL,
+        description=(
+            f"Landing files of `{name}` ({'required' if source.required else 'optional'}) "
+            f"loaded into raw.{name}; bad rows into raw.rejects."
+        ),
+    )
+    def _load(context: AssetExecutionContext) -> MaterializeResult:
+        return load_source(context, name)
+
+    return _load
+
+
+raw_assets = [_raw_asset(name) for name in SOURCES]

@@ -1,0 +1,16 @@
+"""Assembles the code location; the logic lives in the modules it imports."""
+
+from dagster import Definitions, in_process_executor
+
+from orchestration.assets.dbt import hourglass_dbt_assets
+from orchestration.assets.raw import raw_assets
+from orchestration.jobs import nightly_job
+from orchestration.resources import dbt_resource
+
+defs = Definitions(
+    assets=[*raw_assets, hourglass_dbt_assets],
+    jobs=[nightly_job],
+    resources={"dbt": dbt_resource},
+    # One process writes the DuckDB file at a time: steps run one after another.
+    executor=in_process_executor,
+)

@@ -1,0 +1,126 @@
+"""Shared fixtures: temporary landing zones and warehouses."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from hourglass.loading import Loader
+
+PLANS = ["free", "payg", "developer", "data_pro", "growth_mau", "enterprise"]
+
+
+class Landing:
+    """Writes landing files in any accepted format from rows given as dicts."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def path(self, relative: str) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def csv(self, relative: str, text: str) -> Path:
+        path = self.path(relative)
+        data = text.encode()
+        path.write_bytes(gzip.compress(data) if relative.endswith(".gz") else data)
+        return path
+
+    def jsonl(self, relative: str, rows: list[dict | str]) -> Path:
+        lines = "".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in rows)
+        path = self.path(relative)
+        data = lines.encode()
+        path.write_bytes(gzip.compress(data) if relative.endswith(".gz") else data)
+        return path
+
+    def parquet(self, relative: str, table: pa.Table) -> Path:
+        path = self.path(relative)
+        pq.write_table(table, path)
+        return path
+
+
+@pytest.fixture
+def landing(tmp_path: Path) -> Landing:
+    return Landing(tmp_path / "landing")
+
+
+@pytest.fixture
+def con(tmp_path: Path):
+    connection = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    yield connection
+    connection.close()
+
+
+@pytest.fixture
+def load(con, landing):
+    """Load one source in a new batch; returns the SourceResult."""
+    batches = iter(range(1, 1000))
+
+    def _load(source: str):
+        loader = Loader(
+            con,
+            landing.root,
+            batch_id=f"batch-{next(batches)}",
+            allowed={"subscriptions": {"plan_id": PLANS}},
+        )
+        return loader.load_source(source)
+
+    return _load
+
+
+def rows(con, sql: str) -> list[tuple]:
+    return con.execute(sql).fetchall()
+
+
+@pytest.fixture(scope="session")
+def dbt_manifest():
+    """The dbt manifest the Dagster definitions are built from (as CI builds it)."""
+    import os
+    import subprocess
+    import sys
+
+    from hourglass.settings import PROJECT_ROOT
+
+    bin_dir = Path(sys.executable).parent
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+    subprocess.run(
+        [
+            str(bin_dir / "dagster-dbt"),
+            "project",
+            "prepare-and-package",
+            "--file",
+            "orchestration/project.py",
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    return PROJECT_ROOT / "target" / "manifest.json"
+
+
+@pytest.fixture
+def warehouse_env(tmp_path, monkeypatch):
+    """Point the pipeline at a temporary landing zone and warehouse."""
+    landing_dir = tmp_path / "landing"
+    warehouse = tmp_path / "warehouse.duckdb"
+    monkeypatch.setenv("HOURGLASS_LANDING_DIR", str(landing_dir))
+    monkeypatch.setenv("HOURGLASS_WAREHOUSE_PATH", str(warehouse))
+    return landing_dir, warehouse
+
+
+def run_nightly_in_process():
+    """Execute the nightly job in this process; returns the Dagster result."""
+    from dagster import DagsterInstance
+
+    from orchestration.definitions import defs
+
+    job = defs.resolve_job_def("nightly")
+    return job.execute_in_process(instance=DagsterInstance.ephemeral(), raise_on_error=False)

@@ -1,0 +1,211 @@
+"""The nightly job end to end: landing files to tested marts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pytest
+from conftest import Landing, run_nightly_in_process
+
+from hourglass.cli import run_nightly
+from hourglass.generate import DemoConfig, generate
+
+
+def _handmade_landing(root) -> None:
+    landing = Landing(root)
+    landing.csv(
+        "signups/2026-11.csv",
+        "developer_id,account_id,signed_up_at,email,plan_id,acquisition_channel,country\n"
+        "d1,acc_a,2026-11-18T09:00:00Z,d1@example.com,developer,Docs,us\n"
+        "d2,acc_a,2026-11-19T09:00:00Z,d2@example.com,,,\n"
+        "d1,acc_a,2026-11-19T12:00:00Z,d1@example.com,free,blog,us\n"  # later repeat: ignored
+        "d3,acc_b,2026-11-19T08:00:00+01:00,,,github,de\n",
+    )
+    landing.jsonl(
+        "applications/apps.jsonl",
+        [
+            {"app_id": "app1", "developer_id": "d1", "created_at": "2026-11-18T10:00:00Z"},
+            {"app_id": "app2", "developer_id": "d3", "created_at": "2026-11-19T09:00:00Z"},
+        ],
+    )
+    header = "request_id,requested_at,app_id,environment,method,path,status_code,latency_ms"
+    landing.csv(
+        "api_logs/date=2026-11-19/a.csv",
+        f"{header}\n"
+        "r1,2026-11-19T10:00:00Z,app1,sandbox,GET,/v1/hello,200,10\n"
+        "r2,2026-11-19T12:00:00Z,app1,production,POST,/v1/payments,201,30\n"
+        # 23:30 at -02:00 is 01:30 UTC on the 20th
+        "r3,2026-11-19T23:30:00-02:00,app1,production,GET,/v1/customers/5?expand=x,500,50\n"
+        "r4,2026-11-19T13:00:00Z,app_unknown,production,GET,/v1/hello,200,20\n",
+    )
+    landing.jsonl(
+        "api_logs/date=2026-11-20/late.jsonl",
+        [
+            # a repeat of r2 (at-least-once shipping) counts once
+            {
+                "request_id": "r2",
+                "requested_at": "2026-11-19T12:00:00Z",
+                "app_id": "app1",
+                "environment": "production",
+                "method": "POST",
+                "path": "/v1/payments",
+                "status_code": 201,
+                "latency_ms": 30,
+            },
+            {
+                "request_id": "r5",
+                "requested_at": "2026-11-20T08:00:00Z",
+                "app_id": "app2",
+                "environment": "production",
+                "method": "GET",
+                "path": "/v2/labs/9",
+                "status_code": 404,
+                "latency_ms": 70,
+                "request_bytes": 100,
+                "response_bytes": 900,
+            },
+        ],
+    )
+    landing.csv(
+        "support_tickets/export.csv",
+        "ticket_id,account_id,created_at,updated_at,status\n"
+        "t1,acc_a,2026-11-19T10:00:00Z,2026-11-19T10:00:00Z,new\n"
+        "t1,acc_a,2026-11-19T10:00:00Z,2026-11-20T10:00:00Z,solved\n",
+    )
+    landing.csv(
+        "subscriptions/plans.csv",
+        "account_id,plan_id,effective_at\nacc_b,payg,2026-11-20T00:00:00Z\n",
+    )
+
+
+def test_nightly_job_builds_marts_with_hand_computed_figures(dbt_manifest, warehouse_env):
+    landing_dir, warehouse = warehouse_env
+    _handmade_landing(landing_dir)
+
+    result = run_nightly_in_process()
+    assert result.success
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    usage = con.execute(
+        """select date_day, sum(requests), sum(billable_requests), sum(successful_requests)
+           from marts.fct_api_usage_daily group by 1 order by 1"""
+    ).fetchall()
+    # 19th: r1 (sandbox), r2 (once), r4 (unknown app); 20th: r3 (500, not billable), r5 (404)
+    assert usage == [(dt.date(2026, 11, 19), 3, 2, 3), (dt.date(2026, 11, 20), 2, 1, 0)]
+    resources = con.execute(
+        "select app_id, resource, status_class from marts.fct_api_usage_daily order by all"
+    ).fetchall()
+    assert resources == [
+        ("app1", "customers", "5xx"),
+        ("app1", "hello", "2xx"),
+        ("app1", "payments", "2xx"),
+        ("app2", "other", "4xx"),  # /v2/labs matches no pattern of the seed: other
+        ("app_unknown", "hello", "2xx"),
+    ]
+    assert con.execute(
+        "select latency_p50_ms, response_bytes from marts.fct_api_usage_daily where app_id = 'app2'"
+    ).fetchall() == [(70.0, 900)]
+    accounts = con.execute(
+        """select account_id, first_signed_up_at, current_plan_id, developers, applications,
+                  acquisition_channel
+           from marts.dim_accounts order by 1"""
+    ).fetchall()
+    assert accounts == [
+        ("acc_a", dt.datetime(2026, 11, 18, 9), "developer", 2, 1, "docs"),
+        ("acc_b", dt.datetime(2026, 11, 19, 7), "payg", 1, 1, "github"),
+    ]
+    assert con.execute(
+        "select developer_id, country, acquisition_channel from marts.dim_developers order by 1"
+    ).fetchall() == [("d1", "US", "docs"), ("d2", None, "unknown"), ("d3", "DE", "github")]
+    assert con.execute(
+        "select app_id, account_id from marts.dim_applications order by 1"
+    ).fetchall() == [("app1", "acc_a"), ("app2", "acc_b")]
+
+
+def test_loader_metadata_and_absent_optional_sources(dbt_manifest, warehouse_env):
+    landing_dir, _ = warehouse_env
+    _handmade_landing(landing_dir)
+    result = run_nightly_in_process()
+    assert result.success
+    materialized = {
+        tuple(event.asset_key.path): event.step_materialization_data.materialization.metadata
+        for event in result.get_asset_materialization_events()
+        if event.asset_key.path[0] == "raw"
+    }
+    api_logs = materialized[("raw", "api_logs")]
+    assert (api_logs["rows_read"].value, api_logs["rows_loaded"].value) == (6, 6)
+    assert api_logs["files_loaded"].value == 2
+    community = materialized[("raw", "community_events")]
+    assert community["source_missing"].value is True
+    assert community["rows_read"].value == 0
+
+
+def test_a_source_over_the_reject_limit_fails_the_run(dbt_manifest, warehouse_env):
+    landing_dir, warehouse = warehouse_env
+    _handmade_landing(landing_dir)
+    Landing(landing_dir).csv(
+        "support_tickets/broken.csv",
+        "ticket_id,account_id,created_at,updated_at,status\nt9,acc_a,never,never,new\n",
+    )
+    result = run_nightly_in_process()
+    assert not result.success
+    failure = result.failure_data_for_node("raw__support_tickets")
+    assert "1 of 3 rows (33.3%) rejected" in failure.error.message
+    # what could be loaded is loaded, and the reject is recorded
+    con = duckdb.connect(str(warehouse), read_only=True)
+    assert con.execute("select count(*) from raw.support_tickets").fetchall() == [(2,)]
+    assert con.execute("select file, row_number from raw.rejects").fetchall() == [
+        ("support_tickets/broken.csv", 1)
+    ]
+
+
+@pytest.mark.parametrize("log_format", ["mixed"])
+def test_nightly_command_on_generated_demo_data(dbt_manifest, warehouse_env, log_format):
+    """The README's path: `dagster job execute` on a generated landing zone, twice."""
+    landing_dir, warehouse = warehouse_env
+    generate(
+        DemoConfig(
+            out=landing_dir, days=21, requests_per_day=1500, accounts=60, log_format=log_format
+        )
+    )
+    run_nightly(landing_dir, warehouse)
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    # per file: rows read = loaded + rejected, and the counts match the tables
+    mismatches = con.execute(
+        """select f.file from raw.loaded_files f
+           where f.rows_read <> f.rows_loaded + f.rows_rejected
+              or f.rows_rejected <> (select count(*) from raw.rejects r
+                                     where r.file = f.file and r.row_number is not null)"""
+    ).fetchall()
+    assert mismatches == []
+    # deduplicated requests of a day = distinct request_ids landed for that day
+    day = con.execute("select max(date_day) - 6 from marts.fct_api_usage_daily").fetchall()[0][0]
+    expected = con.execute(
+        """select count(distinct request_id) from raw.api_logs
+           where cast(timezone('UTC', requested_at) as date) = ?""",
+        [day],
+    ).fetchall()[0][0]
+    landed = con.execute(
+        "select count(*) from raw.api_logs where cast(timezone('UTC', requested_at) as date) = ?",
+        [day],
+    ).fetchall()[0][0]
+    counted = con.execute(
+        "select sum(requests) from marts.fct_api_usage_daily where date_day = ?", [day]
+    ).fetchall()[0][0]
+    assert counted == expected and landed > expected  # the late file's repeats count once
+    rejected_files = con.execute("select file from raw.rejects where row_number is null").fetchall()
+    assert rejected_files == [("api_logs/date=2026-11-10/export-retry.parquet",)]
+    files_before = con.execute("select count(*), sum(rows_loaded) from raw.loaded_files").fetchall()
+    con.close()
+
+    run_nightly(landing_dir, warehouse)  # nothing new: nothing loads twice
+    con = duckdb.connect(str(warehouse), read_only=True)
+    assert (
+        con.execute("select count(*), sum(rows_loaded) from raw.loaded_files").fetchall()
+        == files_before
+    )
+    assert con.execute(
+        "select count(*) - count(distinct request_id) from staging.stg_gateway__requests"
+    ).fetchall() == [(0,)]
