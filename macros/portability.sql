@@ -54,3 +54,18 @@
 {% macro duckdb__hours_between(start_column, end_column) -%}
     (epoch_us({{ end_column }}) - epoch_us({{ start_column }})) / 3600000000.0
 {%- endmacro %}
+
+{#- One row per day from start_column through end_column (dates) of a one-row relation. -#}
+{% macro days_between(relation, start_column, end_column) -%}
+    {{ return(adapter.dispatch('days_between', 'hourglass')(relation, start_column, end_column)) }}
+{%- endmacro %}
+{% macro default__days_between(relation, start_column, end_column) -%}
+    select explode(sequence({{ start_column }}, {{ end_column }}, interval 1 day)) as date_day
+    from {{ relation }}
+{%- endmacro %}
+{% macro duckdb__days_between(relation, start_column, end_column) -%}
+    select cast(unnest(generate_series(
+        cast({{ start_column }} as timestamp), cast({{ end_column }} as timestamp), interval 1 day
+    )) as date) as date_day
+    from {{ relation }}
+{%- endmacro %}
