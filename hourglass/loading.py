@@ -117,7 +117,8 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
             batch_id varchar not null,
             source varchar not null,
             file varchar not null,
-            date_day date not null
+            date_day date not null,
+            changed_at timestamptz not null
         )
         """
     )
@@ -473,7 +474,7 @@ class Loader:
             _execute(
                 con,
                 f"""insert into raw.changed_days
-                select distinct $batch, $source, $file, cast(timezone('UTC', {day}) as date)
+                select distinct $batch, $source, $file, cast(timezone('UTC', {day}) as date), now()
                 from raw.{name} where _file = $file""",
                 params,
             )
@@ -525,7 +526,7 @@ class Loader:
             con,
             f"""insert into raw.changed_days
             select distinct $batch, $source, $file,
-                cast(timezone('UTC', {source.day_column}) as date)
+                cast(timezone('UTC', {source.day_column}) as date), now()
             from _checked where _failed_column is null""",
             params,
         )

@@ -150,7 +150,7 @@ def test_a_source_over_the_reject_limit_fails_the_run(dbt_manifest, warehouse_en
     )
     result = run_nightly_in_process()
     assert not result.success
-    failure = result.failure_data_for_node("raw__support_tickets")
+    failure = result.failure_data_for_node("load_support_tickets")
     assert "1 of 3 rows (33.3%) rejected" in failure.error.message
     # what could be loaded is loaded, and the reject is recorded
     con = duckdb.connect(str(warehouse), read_only=True)

@@ -4,13 +4,14 @@ import duckdb
 from dagster import (
     AssetExecutionContext,
     AssetsDefinition,
+    AssetSpec,
     Failure,
     MaterializeResult,
     MetadataValue,
     TableColumn,
     TableRecord,
     TableSchema,
-    asset,
+    multi_asset,
 )
 
 from hourglass import settings
@@ -61,7 +62,8 @@ def _metadata(result: SourceResult) -> dict:
     }
 
 
-def load_source(context: AssetExecutionContext, name: str) -> MaterializeResult:
+def load_source(context: AssetExecutionContext, name: str) -> dict:
+    """Load one source; return its metadata, or fail when too many rows were rejected."""
     with duckdb.connect(str(settings.warehouse_path())) as con:
         loader = Loader(
             con,
@@ -86,24 +88,37 @@ def load_source(context: AssetExecutionContext, name: str) -> MaterializeResult:
             "see raw.rejects",
             metadata=metadata,
         )
-    return MaterializeResult(metadata=metadata)
+    return metadata
+
+
+# The request days each api_logs load touched: what incremental dbt models rebuild.
+CHANGED_DAYS = AssetSpec(
+    ["raw", "changed_days"],
+    group_name="raw",
+    kinds={"duckdb"},
+    description="UTC days each load added or removed rows on (raw.changed_days).",
+)
 
 
 def _raw_asset(name: str) -> AssetsDefinition:
     source = SOURCES[name]
-
-    @asset(
-        key=["raw", name],
+    spec = AssetSpec(
+        ["raw", name],
         group_name="raw",
         kinds={"duckdb"},
-        pool=WRITER_POOL,
         description=(
             f"Landing files of `{name}` ({'required' if source.required else 'optional'}) "
             f"loaded into raw.{name}; bad rows into raw.rejects."
         ),
     )
-    def _load(context: AssetExecutionContext) -> MaterializeResult:
-        return load_source(context, name)
+    specs = [spec, CHANGED_DAYS] if name == "api_logs" else [spec]
+
+    @multi_asset(name=f"load_{name}", specs=specs, pool=WRITER_POOL)
+    def _load(context: AssetExecutionContext):
+        result = load_source(context, name)
+        yield MaterializeResult(asset_key=spec.key, metadata=result)
+        if name == "api_logs":
+            yield MaterializeResult(asset_key=CHANGED_DAYS.key)
 
     return _load
 

@@ -1,9 +1,17 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_days',
+    day_column='date_day',
+    on_schema_change='fail',
+) }}
+-- depends_on: {{ ref('stg_loader__request_days_to_rebuild') }}
 -- Deduplicated API requests per day, application, environment, resource,
--- method and status class, up to as_of_date.
+-- method and status class. Incremental: only the days to rebuild are recomputed.
 with
 
 requests as (
     select * from {{ ref('stg_gateway__requests') }}
+    where {{ on_days_to_rebuild('request_date') }}
 ),
 
 final as (
@@ -20,7 +28,9 @@ final as (
         sum(request_bytes) as request_bytes,
         sum(response_bytes) as response_bytes,
         {{ percentile('latency_ms', 0.5) }} as latency_p50_ms,
-        {{ percentile('latency_ms', 0.95) }} as latency_p95_ms
+        {{ percentile('latency_ms', 0.95) }} as latency_p95_ms,
+        min(requested_at) as first_requested_at,
+        max(requested_at) as last_requested_at
     from requests
     group by request_date, app_id, environment, resource, method, status_class
 )

@@ -1,11 +1,29 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_days',
+    day_column='request_date',
+    on_schema_change='fail',
+) }}
+-- depends_on: {{ ref('stg_loader__request_days_to_rebuild') }}
 -- depends_on: {{ ref('api_resources') }}
 -- One row per request: log shipping is at-least-once, so a repeated request_id
--- is one request; the earliest copy wins, then the first file, then the first row.
+-- is one request; the earliest copy wins, then the first file by relative path
+-- in byte order, then the first row. Incremental: only the days to rebuild are
+-- recomputed, from every copy of the requests seen on them.
 with
 
 api_logs as (
-    select * from {{ source('raw', 'api_logs') }}
+    select
+        *,
+        cast({{ utc_timestamp('requested_at') }} as date) as landed_date
+    from {{ source('raw', 'api_logs') }}
+),
+
+-- every copy of the requests that have a copy on a day to rebuild
+copies as (
+    select *
+    from api_logs
+    where {{ on_days_to_rebuild('landed_date', key='request_id', relation='api_logs') }}
 ),
 
 ranked as (
@@ -15,17 +33,17 @@ ranked as (
             partition by request_id
             order by requested_at asc nulls last, _file asc, _row_number asc
         ) as copy_rank
-    from api_logs
+    from copies
 ),
 
 deduplicated as (
     select
         request_id,
         {{ utc_timestamp('requested_at') }} as requested_at,
+        landed_date as request_date,
         app_id,
         environment,
         method,
-        path,
         split_part(path, '?', 1) as path_without_query,
         status_code,
         latency_ms,
@@ -41,7 +59,7 @@ final as (
     select
         request_id,
         requested_at,
-        cast(requested_at as date) as request_date,
+        request_date,
         app_id,
         environment,
         method,
@@ -57,6 +75,7 @@ final as (
         end_user_id,
         source_file
     from deduplicated
+    where {{ on_days_to_rebuild('request_date') }}
 )
 
 select * from final

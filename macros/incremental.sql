@@ -1,0 +1,67 @@
+{#-
+  Incremental builds of request-level models by day.
+
+  stg_loader__request_days_to_rebuild lists the days to recompute. Models
+  configured with incremental_strategy='replace_days' and day_column=<column>
+  delete those days and insert what their SQL produced for them, so a day that
+  lost all its rows is cleared too. The watermark (the newest change already
+  built) advances at the end of a dbt run only when the days model and every
+  incremental model succeeded: a failed or partial run rebuilds its days again.
+-#}
+
+{% macro get_incremental_replace_days_sql(arg_dict) -%}
+    {%- set day_column = config.require('day_column') -%}
+    {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
+    delete from {{ arg_dict['target_relation'] }}
+    where {{ day_column }} in (select date_day from {{ ref('stg_loader__request_days_to_rebuild') }});
+    insert into {{ arg_dict['target_relation'] }} ({{ columns }})
+    select {{ columns }} from {{ arg_dict['temp_relation'] }}
+{%- endmacro %}
+
+{#-
+  In an incremental build, keep only rows of the days to rebuild; with key and
+  relation, keep every row whose key has some row of `relation` on those days.
+-#}
+{% macro on_days_to_rebuild(day_column, key=none, relation=none) -%}
+    {%- if not is_incremental() -%}
+        true
+    {%- elif key is none -%}
+        {{ day_column }} in (select date_day from {{ ref('stg_loader__request_days_to_rebuild') }})
+    {%- else -%}
+        {{ key }} in (
+            select {{ key }} from {{ relation }}
+            where {{ day_column }} in (select date_day from {{ ref('stg_loader__request_days_to_rebuild') }})
+        )
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro request_watermark_relation() -%}
+    {{ return(load_relation(api.Relation.create(
+        database=target.database, schema='staging', identifier='request_build_watermark'))) }}
+{%- endmacro %}
+
+{#- on-run-end: record how far request changes are built, if everything that uses them succeeded. -#}
+{% macro record_request_watermark(results) -%}
+    {%- if execute -%}
+        {%- set succeeded = [] -%}
+        {%- for result in results if result.status == 'success' -%}
+            {%- do succeeded.append(result.node.unique_id) -%}
+        {%- endfor -%}
+        {%- set required = [] -%}
+        {%- set days = [] -%}
+        {%- for node in graph.nodes.values() if node.resource_type == 'model' -%}
+            {%- if node.name == 'stg_loader__request_days_to_rebuild' -%}
+                {%- do days.append(node.relation_name) -%}
+                {%- do required.append(node.unique_id) -%}
+            {%- elif node.config.materialized == 'incremental' -%}
+                {%- do required.append(node.unique_id) -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- if required | reject('in', succeeded) | list | length == 0 -%}
+            create table if not exists staging.request_build_watermark (processed_through timestamptz);
+            insert into staging.request_build_watermark
+            select max(changes_through) from {{ days[0] }}
+            having max(changes_through) is not null;
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,45 @@
+{{ config(materialized='table') }}
+-- The request days an incremental build must recompute: the days that loads
+-- since the last successful build added or removed api_logs rows on, plus every
+-- day holding another copy of a request seen on those days (a new, earlier
+-- copy can move a request to another day). On a first or full build: every day.
+with
+
+{%- set watermark = request_watermark_relation() %}
+changed_days as (
+    select * from {{ source('raw', 'changed_days') }}
+    where source = 'api_logs'
+    {%- if watermark is not none and not flags.FULL_REFRESH %}
+        and changed_at > (select max(watermark.processed_through) from {{ watermark }} as watermark)
+    {%- endif %}
+),
+
+api_logs as (
+    select
+        request_id,
+        cast({{ utc_timestamp('requested_at') }} as date) as date_day
+    from {{ source('raw', 'api_logs') }}
+),
+
+touched_requests as (
+    select distinct api_logs.request_id
+    from api_logs
+    inner join changed_days on api_logs.date_day = changed_days.date_day
+),
+
+days as (
+    select date_day from changed_days
+    union
+    select api_logs.date_day
+    from api_logs
+    inner join touched_requests on api_logs.request_id = touched_requests.request_id
+),
+
+final as (
+    select
+        date_day,
+        (select max(changed_days.changed_at) from changed_days) as changes_through
+    from days
+)
+
+select * from final
