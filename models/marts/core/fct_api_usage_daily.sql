@@ -30,6 +30,7 @@ final as (
         {{ percentile('latency_ms', 0.5) }} as latency_p50_ms,
         {{ percentile('latency_ms', 0.95) }} as latency_p95_ms,
         min(requested_at) as first_requested_at,
+        min(case when is_success then requested_at end) as first_successful_at,
         max(requested_at) as last_requested_at
     from requests
     group by request_date, app_id, environment, resource, method, status_class

@@ -1,0 +1,47 @@
+-- Layer 10, end users (the pair app_id, end_user_id) with a production request
+-- that day: active, new (first production request ever), returning (also active
+-- on one of the 28 days before, d-28 through d-1), and their requests.
+with
+
+calendar as (
+    select * from {{ ref('int_calendar_days') }}
+),
+
+end_user_days as (
+    select * from {{ ref('int_end_users_daily') }}
+),
+
+with_history as (
+    select
+        date_day,
+        production_requests,
+        min(date_day) over (partition by app_id, end_user_id) as first_active_date,
+        lag(date_day) over (partition by app_id, end_user_id order by date_day) as previous_active_date
+    from end_user_days
+),
+
+daily as (
+    select
+        date_day,
+        count(*) as active_end_users,
+        count(case when date_day = first_active_date then 1 end) as new_end_users,
+        count(case
+            when previous_active_date >= {{ dbt.dateadd('day', -28, 'date_day') }} then 1
+        end) as returning_end_users,
+        sum(production_requests) as end_user_requests
+    from with_history
+    group by date_day
+),
+
+final as (
+    select
+        calendar.date_day,
+        coalesce(daily.active_end_users, 0) as active_end_users,
+        coalesce(daily.new_end_users, 0) as new_end_users,
+        coalesce(daily.returning_end_users, 0) as returning_end_users,
+        coalesce(daily.end_user_requests, 0) as end_user_requests
+    from calendar
+    left join daily on calendar.date_day = daily.date_day
+)
+
+select * from final
