@@ -558,3 +558,13 @@ def plan_ids(con: duckdb.DuckDBPyConnection, path: Path | None = None) -> list[s
         f"select plan_id from read_csv({sql_literal(str(seed))}, header = true, all_varchar = true)"
     ).fetchall()
     return [r[0] for r in rows]
+
+
+def load_landing(
+    con: duckdb.DuckDBPyConnection, landing_dir: Path, batch_id: str
+) -> dict[str, SourceResult]:
+    """Load every source of the landing zone (what the nightly job's loader assets do)."""
+    loader = Loader(
+        con, landing_dir, batch_id, allowed={"subscriptions": {"plan_id": plan_ids(con)}}
+    )
+    return {name: loader.load_source(name) for name in SOURCES}
