@@ -11,6 +11,7 @@ from pathlib import Path
 
 from hourglass import settings
 from hourglass.generate import DemoConfig, generate
+from hourglass.picture import write_picture
 from hourglass.report import summary_text
 
 
@@ -100,6 +101,15 @@ def main(argv: list[str] | None = None) -> int:
 
     commands.add_parser("summary", help="print headline figures of the warehouse")
 
+    picture = commands.add_parser("picture", help="render the funnel hourglass as an HTML file")
+    picture.add_argument("--start", type=dt.date.fromisoformat, help="first day (UTC)")
+    picture.add_argument(
+        "--end",
+        type=dt.date.fromisoformat,
+        help="last day (UTC), default the last day with requests",
+    )
+    picture.add_argument("--out", type=Path, help="default <reports dir>/funnel_hourglass.html")
+
     args = parser.parse_args(argv)
     if args.command == "generate":
         counts = generate(_config(args, args.out))
@@ -114,6 +124,9 @@ def main(argv: list[str] | None = None) -> int:
         print(next_steps(warehouse))
     elif args.command == "summary":
         print(summary_text(settings.warehouse_path()))
+    elif args.command == "picture":
+        out = args.out or settings.reports_dir() / "funnel_hourglass.html"
+        print(write_picture(settings.warehouse_path(), out, args.start, args.end))
     return 0
 
 
@@ -125,6 +138,9 @@ def next_steps(warehouse: Path) -> str:
 Query the marts (read-only, so the nightly job can still write):
   {python} -c "import duckdb; con = duckdb.connect('{warehouse}', read_only=True); \\
 print(con.sql('select * from marts.dim_accounts limit 5'))"
+
+The funnel hourglass of the last 28 days (open it in a browser):
+  {settings.reports_dir() / "funnel_hourglass.html"}
 
 Open the Dagster UI (asset graph, runs, metadata):
   cd {settings.PROJECT_ROOT} && {python.parent / "dagster"} dev

@@ -33,3 +33,8 @@ def plans_seed() -> Path:
 def dagster_home() -> Path:
     """Where Dagster keeps run history, schedules and backfills."""
     return _path("DAGSTER_HOME", "data/dagster")
+
+
+def reports_dir() -> Path:
+    """Where rendered reports (the hourglass picture) are written."""
+    return _path("HOURGLASS_REPORTS_DIR", "data/reports")

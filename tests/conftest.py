@@ -113,7 +113,25 @@ def warehouse_env(tmp_path, monkeypatch):
     warehouse = tmp_path / "warehouse.duckdb"
     monkeypatch.setenv("HOURGLASS_LANDING_DIR", str(landing_dir))
     monkeypatch.setenv("HOURGLASS_WAREHOUSE_PATH", str(warehouse))
+    monkeypatch.setenv("HOURGLASS_REPORTS_DIR", str(tmp_path / "reports"))
     return landing_dir, warehouse
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(dbt_manifest, tmp_path_factory):
+    """A generated landing zone run through `dagster job execute -j nightly` once,
+    as the README does; tests read the warehouse, the job's reports and its landing."""
+    from hourglass.cli import run_nightly
+    from hourglass.generate import DemoConfig, generate
+
+    root = tmp_path_factory.mktemp("demo")
+    landing_dir, warehouse = root / "landing", root / "warehouse.duckdb"
+    generate(DemoConfig(out=landing_dir, days=35, requests_per_day=1500, accounts=80))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DAGSTER_HOME", str(root / "dagster"))
+        patch.setenv("HOURGLASS_REPORTS_DIR", str(root / "reports"))
+        run_nightly(landing_dir, warehouse)
+    return landing_dir, warehouse, root / "reports"
 
 
 def run_nightly_in_process():

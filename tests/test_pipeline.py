@@ -5,11 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import duckdb
-import pytest
 from conftest import Landing, run_nightly_in_process
 
 from hourglass.cli import run_nightly
-from hourglass.generate import DemoConfig, generate
 
 
 def _handmade_landing(root) -> None:
@@ -160,17 +158,9 @@ def test_a_source_over_the_reject_limit_fails_the_run(dbt_manifest, warehouse_en
     ]
 
 
-@pytest.mark.parametrize("log_format", ["mixed"])
-def test_nightly_command_on_generated_demo_data(dbt_manifest, warehouse_env, log_format):
+def test_nightly_command_on_generated_demo_data(demo_warehouse, monkeypatch):
     """The README's path: `dagster job execute` on a generated landing zone, twice."""
-    landing_dir, warehouse = warehouse_env
-    generate(
-        DemoConfig(
-            out=landing_dir, days=21, requests_per_day=1500, accounts=60, log_format=log_format
-        )
-    )
-    run_nightly(landing_dir, warehouse)
-
+    landing_dir, warehouse, reports = demo_warehouse
     con = duckdb.connect(str(warehouse), read_only=True)
     # per file: rows read = loaded + rejected, and the counts match the tables
     mismatches = con.execute(
@@ -181,7 +171,7 @@ def test_nightly_command_on_generated_demo_data(dbt_manifest, warehouse_env, log
     ).fetchall()
     assert mismatches == []
     # deduplicated requests of a day = distinct request_ids landed for that day
-    day = con.execute("select max(date_day) - 6 from marts.fct_api_usage_daily").fetchall()[0][0]
+    day = con.execute("select max(date_day) - 5 from marts.fct_api_usage_daily").fetchall()[0][0]
     expected = con.execute(
         """select count(distinct request_id) from raw.api_logs
            where cast(timezone('UTC', requested_at) as date) = ?""",
@@ -195,11 +185,14 @@ def test_nightly_command_on_generated_demo_data(dbt_manifest, warehouse_env, log
         "select sum(requests) from marts.fct_api_usage_daily where date_day = ?", [day]
     ).fetchall()[0][0]
     assert counted == expected and landed > expected  # the late file's repeats count once
-    rejected_files = con.execute("select file from raw.rejects where row_number is null").fetchall()
-    assert rejected_files == [("api_logs/date=2026-11-10/export-retry.parquet",)]
+    rejected_files = con.execute("select file from raw.rejects where row_number is null")
+    assert rejected_files.fetchall() == [("api_logs/date=2026-11-03/export-retry.parquet",)]
+    assert (reports / "funnel_hourglass.html").exists()
     files_before = con.execute("select count(*), sum(rows_loaded) from raw.loaded_files").fetchall()
     con.close()
 
+    monkeypatch.setenv("DAGSTER_HOME", str(warehouse.parent / "dagster"))
+    monkeypatch.setenv("HOURGLASS_REPORTS_DIR", str(reports))
     run_nightly(landing_dir, warehouse)  # nothing new: nothing loads twice
     con = duckdb.connect(str(warehouse), read_only=True)
     assert (

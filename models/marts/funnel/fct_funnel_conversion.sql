@@ -64,6 +64,8 @@ final as (
         cohort_developers,
         developers,
         cast(developers as double) / nullif(cohort_developers, 0) as share_of_cohort,
+        previous_stage_developers,
+        converted_from_previous_stage,
         cast(converted_from_previous_stage as double)
         / nullif(previous_stage_developers, 0) as share_of_previous_stage,
         median_hours_from_signup
