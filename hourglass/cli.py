@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     demo = commands.add_parser(
         "demo", help="generate demo data, run the nightly job on it, print where to look"
     )
-    _add_generate_arguments(demo, days=60, requests=5_000, accounts=200)
+    _add_generate_arguments(demo, days=90, requests=5_000, accounts=200)
 
     commands.add_parser("summary", help="print headline figures of the warehouse")
 

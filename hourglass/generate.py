@@ -54,7 +54,7 @@ LOG_FORMATS = {
 @dataclass(frozen=True)
 class DemoConfig:
     out: Path
-    days: int = 60
+    days: int = 90
     requests_per_day: int = 5000
     accounts: int = 200
     seed: int = 42
@@ -274,7 +274,10 @@ def _write_api_logs(
     rate = np.where(d >= np.floor(sandbox_day), apps["intensity"][:, None], 0.0)
     rate = np.where(arch == "never", 0.0, rate)
     rate = np.where((arch == "stalled") & (d > sandbox_day + 4), 0.0, rate)
-    rate = np.where((arch == "churner") & (d > apps["churn_day"][:, None]), 0.0, rate)
+    # churners fade over two weeks, with more server errors, then stop
+    churn_day = apps["churn_day"][:, None]
+    fading = (arch == "churner") & (d > churn_day - 14)
+    rate = np.where(fading, rate * np.clip((churn_day - d) / 14.0, 0.0, 1.0), rate)
     growth = np.exp(np.clip(d - apps["first_day"][:, None], 0, None) / 12.0)
     rate = np.where(arch == "grower", rate * growth, rate)
     totals = np.round(config.requests_per_day * season).astype(np.int64)
@@ -292,6 +295,7 @@ def _write_api_logs(
             "day": day_idx,
             "n": counts[app_idx, day_idx],
             "n_production": production[app_idx, day_idx],
+            "server_error_share": np.where(fading, 0.12, 0.015)[app_idx, day_idx],
         }
     )
     # Error bursts: three (day, hour) windows where half of all requests fail with 503.
@@ -304,6 +308,7 @@ def _write_api_logs(
         create table requests as
         with rows as (
             select a.app_idx, a.day, r.i, i < a.n_production as is_production,
+                a.server_error_share,
                 (hash({seed}, a.app_idx, a.day, r.i, 1) % 1000003) / 1000003.0 as u1,
                 (hash({seed}, a.app_idx, a.day, r.i, 2) % 1000003) / 1000003.0 as u2,
                 (hash({seed}, a.app_idx, a.day, r.i, 3) % 1000003) / 1000003.0 as u3,
@@ -332,9 +337,12 @@ def _write_api_logs(
             replace(list_element({paths}, path_index), '{{id}}',
                 cast(hash(app_idx, i) % 100000 as varchar)) as path,
             case when b.burst_day is not null and u4 < 0.5 then 503
-                when u4 < 0.015 then 500
-                when u4 < 0.03 then 429 when u4 < 0.05 then 404 when u4 < 0.07 then 401
-                when u4 < 0.08 then 400 when method = 'POST' then 201 else 200 end as status_code,
+                when u4 < server_error_share then 500
+                when u4 < server_error_share + 0.015 then 429
+                when u4 < server_error_share + 0.035 then 404
+                when u4 < server_error_share + 0.055 then 401
+                when u4 < server_error_share + 0.065 then 400
+                when method = 'POST' then 201 else 200 end as status_code,
             round(20 + -ln(greatest(u5, 1e-9)) * 80, 1) as latency_ms,
             case when method in ('GET', 'DELETE') then 200 + cast(u1 * 600 as bigint)
                 else 1000 + cast(u2 * 20000 as bigint) end as request_bytes,

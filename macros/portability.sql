@@ -69,3 +69,14 @@
     )) as date) as date_day
     from {{ relation }}
 {%- endmacro %}
+
+{#- A number as text with thousands separators and the given decimals, for sentences. -#}
+{% macro format_number(expression, decimals=0) -%}
+    {{ return(adapter.dispatch('format_number', 'hourglass')(expression, decimals)) }}
+{%- endmacro %}
+{% macro default__format_number(expression, decimals=0) -%}
+    format_number({{ expression }}, {{ decimals }})
+{%- endmacro %}
+{% macro duckdb__format_number(expression, decimals=0) -%}
+    format('{:,.{{ decimals }}f}', cast({{ expression }} as double))
+{%- endmacro %}

@@ -126,7 +126,7 @@ def demo_warehouse(dbt_manifest, tmp_path_factory):
 
     root = tmp_path_factory.mktemp("demo")
     landing_dir, warehouse = root / "landing", root / "warehouse.duckdb"
-    generate(DemoConfig(out=landing_dir, days=35, requests_per_day=1500, accounts=80))
+    generate(DemoConfig(out=landing_dir, days=60, requests_per_day=1500, accounts=80))
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DAGSTER_HOME", str(root / "dagster"))
         patch.setenv("HOURGLASS_REPORTS_DIR", str(root / "reports"))

@@ -39,7 +39,8 @@ def _load(landing: Path, warehouse: Path, batch: str) -> None:
 def _tables(con) -> list[str]:
     rows = con.execute(
         f"""select table_schema || '.' || table_name from information_schema.tables
-            where table_type = 'BASE TABLE'
+            where table_catalog = current_database()
+              and table_type = 'BASE TABLE'
               and table_schema in {COMPARED_SCHEMAS}
               and table_name not like '%request_days_to_rebuild%'
               and table_name <> 'request_build_watermark'
@@ -123,7 +124,14 @@ def test_incremental_builds_equal_a_full_refresh_row_for_row(batches):
     con = duckdb.connect(str(incremental), read_only=True)
     con.execute(f"attach '{full}' as full_refresh (read_only)")
     tables = _tables(con)
-    assert "marts.fct_api_usage_daily" in tables and "staging.stg_gateway__requests" in tables
+    assert {
+        "staging.stg_gateway__requests",
+        "intermediate.int_api_usage_daily",
+        "intermediate.int_end_users_daily",
+        "marts.fct_funnel_daily",
+        "marts.fct_account_billing_monthly",
+        "marts.fct_sales_signals",
+    } <= set(tables)
     for table in tables:
         only_incremental = con.execute(
             f"select count(*) from (select * from {table} except all "

@@ -186,7 +186,7 @@ def test_nightly_command_on_generated_demo_data(demo_warehouse, monkeypatch):
     ).fetchall()[0][0]
     assert counted == expected and landed > expected  # the late file's repeats count once
     rejected_files = con.execute("select file from raw.rejects where row_number is null")
-    assert rejected_files.fetchall() == [("api_logs/date=2026-11-03/export-retry.parquet",)]
+    assert rejected_files.fetchall() == [("api_logs/date=2026-10-22/export-retry.parquet",)]
     assert (reports / "funnel_hourglass.html").exists()
     files_before = con.execute("select count(*), sum(rows_loaded) from raw.loaded_files").fetchall()
     con.close()

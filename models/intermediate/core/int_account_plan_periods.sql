@@ -11,6 +11,10 @@ subscriptions as (
     select * from {{ ref('stg_billing__subscriptions') }}
 ),
 
+plans as (
+    select * from {{ ref('plans') }}
+),
+
 signup_plans as (
     select
         account_id,
@@ -36,15 +40,32 @@ changes as (
     from subscriptions
 ),
 
-final as (
+periods as (
     select
         account_id,
         plan_id,
         valid_from,
         lead(valid_from) over (
             partition by account_id order by valid_from asc nulls first
-        ) as valid_to
+        ) as valid_to,
+        lag(plan_id) over (
+            partition by account_id order by valid_from asc nulls first
+        ) as previous_plan_id
     from changes
+),
+
+final as (
+    select
+        periods.account_id,
+        periods.plan_id,
+        periods.valid_from,
+        periods.valid_to,
+        periods.previous_plan_id,
+        -- an upgrade moves to a plan with a higher monthly fee
+        coalesce(plans.monthly_fee_usd > previous_plans.monthly_fee_usd, false) as is_upgrade
+    from periods
+    left join plans on periods.plan_id = plans.plan_id
+    left join plans as previous_plans on periods.previous_plan_id = previous_plans.plan_id
 )
 
 select * from final

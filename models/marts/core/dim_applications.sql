@@ -2,23 +2,18 @@
 with
 
 applications as (
-    select * from {{ ref('stg_portal__applications') }}
-),
-
-developers as (
-    select * from {{ ref('stg_portal__developers') }}
+    select * from {{ ref('int_applications') }}
 ),
 
 final as (
     select
-        applications.app_id,
-        applications.developer_id,
-        developers.account_id,
-        applications.created_at,
-        cast(applications.created_at as date) as created_date,
-        applications.app_name
+        app_id,
+        developer_id,
+        account_id,
+        created_at,
+        cast(created_at as date) as created_date,
+        app_name
     from applications
-    left join developers on applications.developer_id = developers.developer_id
 )
 
 select * from final

@@ -1,39 +1,14 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='replace_days',
-    day_column='date_day',
-    on_schema_change='fail',
-) }}
--- depends_on: {{ ref('stg_loader__request_days_to_rebuild') }}
+{{ config(materialized='view') }}
 -- Deduplicated API requests per day, application, environment, resource,
--- method and status class. Incremental: only the days to rebuild are recomputed.
+-- method and status class (built incrementally in int_api_usage_daily).
 with
 
-requests as (
-    select * from {{ ref('stg_gateway__requests') }}
-    where {{ on_days_to_rebuild('request_date') }}
+usage as (
+    select * from {{ ref('int_api_usage_daily') }}
 ),
 
 final as (
-    select
-        request_date as date_day,
-        app_id,
-        environment,
-        resource,
-        method,
-        status_class,
-        count(*) as requests,
-        count(case when is_billable then 1 end) as billable_requests,
-        count(case when is_success then 1 end) as successful_requests,
-        sum(request_bytes) as request_bytes,
-        sum(response_bytes) as response_bytes,
-        {{ percentile('latency_ms', 0.5) }} as latency_p50_ms,
-        {{ percentile('latency_ms', 0.95) }} as latency_p95_ms,
-        min(requested_at) as first_requested_at,
-        min(case when is_success then requested_at end) as first_successful_at,
-        max(requested_at) as last_requested_at
-    from requests
-    group by request_date, app_id, environment, resource, method, status_class
+    select * from usage
 )
 
 select * from final

@@ -1,0 +1,87 @@
+-- Per account and day, everything a sales signal is evaluated on, with data
+-- through that day only: health components, the month's billing projection as
+-- of the day, the previous month's bill, activation and past production weeks.
+with
+
+health as (
+    select * from {{ ref('fct_account_health_daily') }}
+),
+
+billing as (
+    select * from {{ ref('int_account_billing_daily') }}
+),
+
+usage as (
+    select * from {{ ref('int_account_usage_daily') }}
+),
+
+accounts as (
+    select * from {{ ref('int_accounts') }}
+),
+
+month_bills as (
+    select
+        account_id,
+        month_start,
+        bill_usd
+    from billing
+    where is_month_end
+),
+
+-- ISO weeks with production requests, counted up to each day
+production_weeks as (
+    select
+        account_id,
+        date_day,
+        sum(case when production_requests > 0 and is_first_active_day_of_week then 1 else 0 end)
+            over (partition by account_id order by date_day rows between unbounded preceding and current row)
+            as production_weeks_to_date
+    from (
+        select
+            *,
+            row_number() over (
+                partition by account_id, {{ dbt.date_trunc('week', 'date_day') }}, production_requests > 0
+                order by date_day
+            ) = 1 as is_first_active_day_of_week
+        from usage
+    ) as flagged
+),
+
+final as (
+    select
+        health.*,
+        accounts.first_signed_up_date,
+        {{ dbt.datediff('accounts.first_signed_up_date', 'health.date_day', 'day') }}
+            as days_since_first_signup,
+        billing.plan_id,
+        billing.value_metric,
+        billing.is_hard_capped,
+        billing.quantity_to_date,
+        billing.included_quantity,
+        billing.monthly_fee_usd,
+        billing.projected_quantity,
+        billing.projected_bill_usd,
+        previous_month.bill_usd as previous_bill_usd,
+        sum(usage.production_requests) over (
+            partition by health.account_id order by health.date_day
+            rows between 13 preceding and current row
+        ) as production_requests_14d,
+        -- weeks with production before the 14-day window: the count 14 days ago
+        coalesce(lag(production_weeks.production_weeks_to_date, 14) over (
+            partition by health.account_id order by health.date_day
+        ), 0) as production_weeks_before_14d
+    from health
+    inner join billing
+        on health.account_id = billing.account_id and health.date_day = billing.date_day
+    inner join usage
+        on health.account_id = usage.account_id and health.date_day = usage.date_day
+    inner join production_weeks
+        on health.account_id = production_weeks.account_id and health.date_day = production_weeks.date_day
+    inner join accounts on health.account_id = accounts.account_id
+    left join month_bills as previous_month
+        on
+            billing.account_id = previous_month.account_id
+            and previous_month.month_start = {{ dbt.dateadd('month', -1, 'billing.month_start') }}
+)
+
+select * from final

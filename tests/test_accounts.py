@@ -1,0 +1,159 @@
+"""Account health, billing and sales signals on the demo warehouse."""
+
+from __future__ import annotations
+
+import math
+
+import duckdb
+import pytest
+
+
+@pytest.fixture(scope="module")
+def con(demo_warehouse):
+    _, warehouse, _ = demo_warehouse
+    connection = duckdb.connect(str(warehouse), read_only=True)
+    yield connection
+    connection.close()
+
+
+def rows(con, sql, params=None):
+    return con.execute(sql, params or []).fetchall()
+
+
+def test_demo_has_every_signal_type_and_health_band(con):
+    signals = {r[0] for r in rows(con, "select distinct signal_type from marts.fct_sales_signals")}
+    assert signals == {
+        "expansion_ready",
+        "bill_shock_risk",
+        "churn_risk",
+        "activation_stalled",
+        "support_risk",
+    }
+    bands = {
+        r[0] for r in rows(con, "select distinct health_band from marts.fct_account_health_daily")
+    }
+    assert bands == {"healthy", "at_risk", "critical"}
+
+
+def test_api_calls_of_a_month_match_the_landed_requests(con):
+    """Recompute one account-month's billable calls from raw rows, by hand."""
+    account, month = rows(
+        con,
+        """select account_id, month_start from marts.fct_account_billing_monthly
+           where api_calls > 0 order by api_calls desc limit 1""",
+    )[0]
+    expected = rows(
+        con,
+        """
+        with copies as (
+            select *, row_number() over (
+                partition by request_id order by requested_at, _file, _row_number) as copy
+            from raw.api_logs
+        )
+        select count(*) from copies
+        inner join raw.applications as a on copies.app_id = a.app_id
+        inner join (select distinct developer_id, account_id from raw.signups) as s
+            on a.developer_id = s.developer_id
+        where copy = 1 and s.account_id = ? and environment = 'production'
+          and status_code < 500
+          and date_trunc('month', timezone('UTC', requested_at)) = ?
+        """,
+        [account, month],
+    )[0][0]
+    assert rows(
+        con,
+        "select api_calls from marts.fct_account_billing_monthly "
+        "where account_id = ? and month_start = ?",
+        [account, month],
+    ) == [(expected,)]
+
+
+def test_every_bill_follows_the_plan_catalogue(con):
+    bills = rows(
+        con,
+        """select b.quantity, b.overage_usd, b.bill_usd, p.monthly_fee_usd, p.included_quantity,
+                  p.overage_block_size, p.overage_price_usd
+           from marts.fct_account_billing_monthly as b
+           inner join seeds.plans as p on b.plan_id = p.plan_id""",
+    )
+    assert len(bills) > 100
+    for quantity, overage, bill, fee, included, block, price in bills:
+        blocks = math.ceil(round(max(quantity - included, 0) / block, 9))
+        expected = 0 if price is None else blocks * price
+        assert overage == round(expected, 2)
+        assert bill == fee + overage
+
+
+def test_each_account_is_billed_every_month_from_its_first_signup(con):
+    gaps = rows(
+        con,
+        """
+        with expected as (
+            select a.account_id, count(*) as months
+            from marts.dim_accounts as a,
+                 range(date_trunc('month', a.first_signed_up_date),
+                       (select as_of_date from intermediate.int_reporting_period) + 1,
+                       interval 1 month) as m(month_start)
+            group by 1
+        ),
+        billed as (
+            select account_id, count(*) as months,
+                   count(*) filter (where not is_month_complete) as running
+            from marts.fct_account_billing_monthly group by 1
+        )
+        select * from expected full join billed using (account_id)
+        where expected.months is distinct from billed.months or billed.running <> 1
+        """,
+    )
+    assert gaps == []
+
+
+def test_health_score_is_the_sum_of_its_points_and_bands_follow_it(con):
+    wrong = rows(
+        con,
+        """select account_id, date_day from marts.fct_account_health_daily
+           where abs(health_score - (usage_trend_points + recency_points + reliability_points
+                                     + breadth_points + team_points + support_points)) > 0.35
+              or health_band <> case when health_score >= 70 then 'healthy'
+                                     when health_score >= 40 then 'at_risk' else 'critical' end
+              or health_score not between 0 and 100""",
+    )
+    assert wrong == []
+
+
+def test_call_list_ranks_todays_signals_by_projected_overage(con):
+    accounts_today = rows(
+        con,
+        """select count(distinct account_id) from marts.fct_sales_signals
+           where detected_on = (select as_of_date from intermediate.int_reporting_period)""",
+    )[0][0]
+    call_list = rows(
+        con,
+        "select priority_rank, projected_overage_usd from marts.fct_sales_call_list order by 1",
+    )
+    assert [r[0] for r in call_list] == list(range(1, accounts_today + 1))
+    overage = [r[1] for r in call_list]
+    assert overage == sorted(overage, reverse=True)
+
+
+def test_quota_forecasts_fall_within_the_running_month(con):
+    outside = rows(
+        con,
+        """select account_id from marts.fct_account_quota_forecast
+           where forecast_exhausted_on is not null
+             and (forecast_exhausted_on < date_trunc('month', as_of_date)
+                  or forecast_exhausted_on >= date_trunc('month', as_of_date) + interval 1 month
+                  or not runs_out_this_month)""",
+    )
+    assert outside == []
+
+
+def test_backtest_precision_and_recall_are_their_counts(con):
+    for predicted, outcome, true_positive, precision, recall in rows(
+        con,
+        """select predicted_days, outcome_days, true_positive_days, precision, recall
+           from marts.fct_signal_backtest""",
+    ):
+        assert precision == (true_positive / predicted if predicted else None)
+        assert recall == (true_positive / outcome if outcome else None)
+    assert rows(con, "select count(*) from marts.fct_signal_backtest") == [(5,)]
