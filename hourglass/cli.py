@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -21,13 +22,21 @@ def _bin(name: str) -> str:
     return str(local) if local.exists() else name
 
 
+def prepare_dagster_home() -> Path:
+    """DAGSTER_HOME with Hourglass's instance settings (created on first use)."""
+    home = settings.dagster_home()
+    home.mkdir(parents=True, exist_ok=True)
+    if not (home / "dagster.yaml").exists():
+        shutil.copy(settings.PROJECT_ROOT / "orchestration" / "dagster.yaml", home / "dagster.yaml")
+    return home
+
+
 def _environment(landing: Path, warehouse: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["HOURGLASS_LANDING_DIR"] = str(landing)
     env["HOURGLASS_WAREHOUSE_PATH"] = str(warehouse)
-    env.setdefault("DAGSTER_HOME", str(settings.dagster_home()))
+    env["DAGSTER_HOME"] = str(prepare_dagster_home())
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    Path(env["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
     return env
 
 
@@ -99,7 +108,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     _add_generate_arguments(demo, days=90, requests=5_000, accounts=200)
 
-    commands.add_parser("summary", help="print headline figures of the warehouse")
+    commands.add_parser("summary", help="print headline figures of the published warehouse")
+    commands.add_parser(
+        "dagster-home", help="create DAGSTER_HOME with Hourglass's instance settings; print it"
+    )
 
     picture = commands.add_parser("picture", help="render the funnel hourglass as an HTML file")
     picture.add_argument("--start", type=dt.date.fromisoformat, help="first day (UTC)")
@@ -123,7 +135,9 @@ def main(argv: list[str] | None = None) -> int:
         run_nightly(landing, warehouse)
         print(next_steps(warehouse))
     elif args.command == "summary":
-        print(summary_text(settings.warehouse_path()))
+        print(summary_text(settings.warehouse_path(), settings.work_path()))
+    elif args.command == "dagster-home":
+        print(prepare_dagster_home())
     elif args.command == "picture":
         out = args.out or settings.reports_dir() / "funnel_hourglass.html"
         print(write_picture(settings.warehouse_path(), out, args.start, args.end))
@@ -133,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
 def next_steps(warehouse: Path) -> str:
     python = Path(sys.executable)
     return f"""
-{summary_text(warehouse)}
+{summary_text(warehouse, settings.work_path())}
 
 Query the marts (read-only, so the nightly job can still write):
   {python} -c "import duckdb; con = duckdb.connect('{warehouse}', read_only=True); \\

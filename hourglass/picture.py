@@ -50,7 +50,7 @@ def date_range(
     con: duckdb.DuckDBPyConnection, start: dt.date | None, end: dt.date | None, days: int = 28
 ) -> tuple[dt.date, dt.date]:
     """The range asked for; by default the last `days` days ending on as_of_date."""
-    as_of = con.execute("select as_of_date from intermediate.int_reporting_period").fetchall()
+    as_of = con.execute("select max(date_day) from marts.fct_funnel_daily").fetchall()
     end = end or as_of[0][0]
     return start or end - dt.timedelta(days=days - 1), end
 
@@ -67,7 +67,7 @@ def layers(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date) -> list
             select l.layer_number, l.layer_name, l.hourglass_half, f.metric, f.date_day,
                 f.value, l.headline_metric, l.headline_aggregation, l.secondary_metric,
                 l.secondary_aggregation
-            from seeds.funnel_layers as l
+            from marts.dim_funnel_layers as l
             left join in_range as f on f.layer_number = l.layer_number
         ),
         aggregated as (
@@ -82,7 +82,7 @@ def layers(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date) -> list
             l.secondary_metric, l.secondary_aggregation,
             case l.secondary_aggregation when 'sum' then s.total when 'average' then s.average
                 else s.last end
-        from seeds.funnel_layers as l
+        from marts.dim_funnel_layers as l
         left join aggregated as h
             on h.layer_number = l.layer_number and h.metric = l.headline_metric
         left join aggregated as s
@@ -209,7 +209,8 @@ distinct counts averaged per day.</p>
 def write_picture(
     warehouse: Path, out: Path, start: dt.date | None = None, end: dt.date | None = None
 ) -> Path:
-    """Render the hourglass for a date range (default: the last 28 days) to `out`."""
+    """Render the hourglass for a date range (default: the last 28 days) to `out`,
+    from the marts of `warehouse` (the working or the published file)."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
         start, end = date_range(con, start, end)
         page = render_html(

@@ -38,3 +38,29 @@ def dagster_home() -> Path:
 def reports_dir() -> Path:
     """Where rendered reports (the hourglass picture) are written."""
     return _path("HOURGLASS_REPORTS_DIR", "data/reports")
+
+
+def work_path() -> Path:
+    """The working database the loaders and dbt build; BI tools never open it."""
+    return _path("HOURGLASS_WORK_PATH", "data/work/warehouse.duckdb")
+
+
+def published_storage_version() -> str:
+    """DuckDB storage format of the published file: one that DuckDB 1.x clients,
+    which most BI drivers embed, can open."""
+    return os.environ.get("HOURGLASS_PUBLISHED_STORAGE_VERSION", "v1.1.0")
+
+
+def nightly_cron() -> str:
+    return os.environ.get("HOURGLASS_NIGHTLY_CRON", "0 2 * * *")
+
+
+def freshness_hours() -> float:
+    """The newest request may be at most this old before the freshness check fails."""
+    return float(os.environ.get("HOURGLASS_FRESHNESS_HOURS", "48"))
+
+
+def blocking_checks() -> set[str]:
+    """Checks that stop the run (and the publish) when they fail; the others warn."""
+    value = os.environ.get("HOURGLASS_BLOCKING_CHECKS", "reject_rate,row_conservation")
+    return {name.strip() for name in value.split(",") if name.strip()}

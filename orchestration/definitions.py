@@ -3,14 +3,21 @@
 from dagster import Definitions, in_process_executor
 
 from orchestration.assets.dbt import hourglass_dbt_assets
+from orchestration.assets.publish import published_warehouse
 from orchestration.assets.raw import raw_assets
 from orchestration.assets.reports import funnel_hourglass
-from orchestration.jobs import nightly_job
+from orchestration.checks import source_checks
+from orchestration.jobs import nightly_job, rebuild_days_job
 from orchestration.resources import dbt_resource
+from orchestration.schedules import nightly_schedule
+from orchestration.sensors import landing_files_sensor
 
 defs = Definitions(
-    assets=[*raw_assets, hourglass_dbt_assets, funnel_hourglass],
-    jobs=[nightly_job],
+    assets=[*raw_assets, hourglass_dbt_assets, funnel_hourglass, published_warehouse],
+    asset_checks=source_checks,
+    jobs=[nightly_job, rebuild_days_job],
+    schedules=[nightly_schedule],
+    sensors=[landing_files_sensor],
     resources={"dbt": dbt_resource},
     # One process writes the DuckDB file at a time: steps run one after another.
     executor=in_process_executor,

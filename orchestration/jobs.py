@@ -2,9 +2,22 @@
 
 from dagster import AssetSelection, define_asset_job
 
-# Landing files to marts: every asset of the code location.
+# Only one run writes the working database at a time (see dagster.yaml).
+WRITER_TAGS = {"hourglass/writer": "warehouse"}
+
+# Landing files to the published file: every asset of the code location.
 nightly_job = define_asset_job(
     "nightly",
     selection=AssetSelection.all(),
-    description="Load new landing files, then build, test and document every dbt model.",
+    tags=WRITER_TAGS,
+    description="Load new landing files, build and test every dbt model, publish the marts.",
+)
+
+# A backfill: rebuild the request days rebuild_from..rebuild_to (run config of the
+# dbt step), then everything downstream, and publish. No loading.
+rebuild_days_job = define_asset_job(
+    "rebuild_days",
+    selection=AssetSelection.all() - AssetSelection.groups("raw"),
+    tags=WRITER_TAGS,
+    description="Rebuild a date range of request days and publish (set rebuild_from/rebuild_to).",
 )

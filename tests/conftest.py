@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -110,28 +111,53 @@ def dbt_manifest():
 def warehouse_env(tmp_path, monkeypatch):
     """Point the pipeline at a temporary landing zone and warehouse."""
     landing_dir = tmp_path / "landing"
-    warehouse = tmp_path / "warehouse.duckdb"
+    work = tmp_path / "work" / "warehouse.duckdb"
     monkeypatch.setenv("HOURGLASS_LANDING_DIR", str(landing_dir))
-    monkeypatch.setenv("HOURGLASS_WAREHOUSE_PATH", str(warehouse))
+    monkeypatch.setenv("HOURGLASS_WORK_PATH", str(work))
+    monkeypatch.setenv("HOURGLASS_WAREHOUSE_PATH", str(tmp_path / "published.duckdb"))
     monkeypatch.setenv("HOURGLASS_REPORTS_DIR", str(tmp_path / "reports"))
-    return landing_dir, warehouse
+    return landing_dir, work
+
+
+@dataclass(frozen=True)
+class Demo:
+    root: Path
+    landing: Path
+    work: Path  # the working database (raw, staging, intermediate, marts)
+    published: Path  # the file BI tools open (marts, ops)
+    reports: Path
+
+    def environment(self) -> dict[str, str]:
+        return {
+            "DAGSTER_HOME": str(self.root / "dagster"),
+            "HOURGLASS_LANDING_DIR": str(self.landing),
+            "HOURGLASS_WORK_PATH": str(self.work),
+            "HOURGLASS_WAREHOUSE_PATH": str(self.published),
+            "HOURGLASS_REPORTS_DIR": str(self.reports),
+        }
 
 
 @pytest.fixture(scope="session")
-def demo_warehouse(dbt_manifest, tmp_path_factory):
+def demo_warehouse(dbt_manifest, tmp_path_factory) -> Demo:
     """A generated landing zone run through `dagster job execute -j nightly` once,
-    as the README does; tests read the warehouse, the job's reports and its landing."""
+    as the README does; tests read its working and published databases."""
     from hourglass.cli import run_nightly
     from hourglass.generate import DemoConfig, generate
 
     root = tmp_path_factory.mktemp("demo")
-    landing_dir, warehouse = root / "landing", root / "warehouse.duckdb"
-    generate(DemoConfig(out=landing_dir, days=60, requests_per_day=1500, accounts=80))
+    demo = Demo(
+        root,
+        root / "landing",
+        root / "work" / "warehouse.duckdb",
+        root / "published.duckdb",
+        root / "reports",
+    )
+    generate(DemoConfig(out=demo.landing, days=60, requests_per_day=1500, accounts=80))
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DAGSTER_HOME", str(root / "dagster"))
-        patch.setenv("HOURGLASS_REPORTS_DIR", str(root / "reports"))
-        run_nightly(landing_dir, warehouse)
-    return landing_dir, warehouse, root / "reports"
+        for name, value in demo.environment().items():
+            patch.setenv(name, value)
+        run_nightly(demo.landing, demo.published)
+    return demo
 
 
 def run_nightly_in_process():

@@ -10,8 +10,7 @@ import pytest
 
 @pytest.fixture(scope="module")
 def con(demo_warehouse):
-    _, warehouse, _ = demo_warehouse
-    connection = duckdb.connect(str(warehouse), read_only=True)
+    connection = duckdb.connect(str(demo_warehouse.work), read_only=True)
     yield connection
     connection.close()
 

@@ -26,15 +26,14 @@ def _examples() -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize(("where", "sql"), _examples(), ids=[w for w, _ in _examples()])
 def test_guide_examples_run_and_return_rows(demo_warehouse, where, sql):
-    _, warehouse, _ = demo_warehouse
-    con = duckdb.connect(str(warehouse), read_only=True)
+    # analysts and BI tools query the published file
+    con = duckdb.connect(str(demo_warehouse.published), read_only=True)
     rows = con.execute(sql).fetchall()
     assert rows, f"{where} returned no rows"
 
 
 def test_dbt_docs_generate_documents_every_mart(demo_warehouse, tmp_path):
-    _, warehouse, _ = demo_warehouse
-    env = {**os.environ, "HOURGLASS_WAREHOUSE_PATH": str(warehouse)}
+    env = {**os.environ, **demo_warehouse.environment()}
     target = tmp_path / "target"
     subprocess.run(
         [

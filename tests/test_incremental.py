@@ -22,7 +22,7 @@ COMPARED_SCHEMAS = ("marts", "staging", "intermediate")
 
 def _dbt_build(warehouse: Path, *extra: str) -> None:
     bin_dir = Path(sys.executable).parent
-    env = {**os.environ, "HOURGLASS_WAREHOUSE_PATH": str(warehouse)}
+    env = {**os.environ, "HOURGLASS_WORK_PATH": str(warehouse)}
     subprocess.run(
         [str(bin_dir / "dbt"), "build", "--quiet", *extra],
         cwd=PROJECT_ROOT,

@@ -12,8 +12,7 @@ from hourglass.picture import layers, stages, write_picture
 
 
 def test_nightly_job_renders_the_hourglass_with_every_layer(demo_warehouse):
-    _, warehouse, reports = demo_warehouse
-    page = (reports / "funnel_hourglass.html").read_text()
+    page = (demo_warehouse.reports / "funnel_hourglass.html").read_text()
     for name in (
         "1. awareness",
         "5. production activity",
@@ -27,9 +26,8 @@ def test_nightly_job_renders_the_hourglass_with_every_layer(demo_warehouse):
 
 
 def test_figures_are_the_marts_aggregated_over_the_range(demo_warehouse):
-    _, warehouse, _ = demo_warehouse
     start, end = dt.date(2026, 11, 1), dt.date(2026, 11, 14)
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = duckdb.connect(str(demo_warehouse.published), read_only=True)
     shown = {layer.number: layer for layer in layers(con, start, end)}
 
     def daily(table: str, column: str, aggregate: str) -> float:
@@ -67,8 +65,7 @@ def test_figures_are_the_marts_aggregated_over_the_range(demo_warehouse):
 
 
 def test_picture_command_writes_the_requested_range(demo_warehouse, tmp_path, monkeypatch):
-    _, warehouse, _ = demo_warehouse
-    monkeypatch.setenv("HOURGLASS_WAREHOUSE_PATH", str(warehouse))
+    monkeypatch.setenv("HOURGLASS_WAREHOUSE_PATH", str(demo_warehouse.published))
     out = tmp_path / "week.html"
     assert main(["picture", "--start", "2026-11-09", "--end", "2026-11-15", "--out", str(out)]) == 0
     page = out.read_text()
@@ -77,6 +74,5 @@ def test_picture_command_writes_the_requested_range(demo_warehouse, tmp_path, mo
 
 
 def test_picture_defaults_to_the_last_28_days(demo_warehouse, tmp_path):
-    _, warehouse, _ = demo_warehouse
-    page = write_picture(warehouse, tmp_path / "p.html").read_text()
+    page = write_picture(demo_warehouse.published, tmp_path / "p.html").read_text()
     assert "API value generation funnel, 2026-10-24 to 2026-11-20" in page

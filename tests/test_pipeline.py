@@ -148,8 +148,18 @@ def test_a_source_over_the_reject_limit_fails_the_run(dbt_manifest, warehouse_en
     )
     result = run_nightly_in_process()
     assert not result.success
-    failure = result.failure_data_for_node("load_support_tickets")
-    assert "1 of 3 rows (33.3%) rejected" in failure.error.message
+    [evaluation] = [
+        e.asset_check_evaluation_data
+        for e in result.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION"
+        and e.asset_check_evaluation_data.asset_check_key.asset_key.path
+        == ["raw", "support_tickets"]
+        and e.asset_check_evaluation_data.asset_check_key.name == "reject_rate"
+    ]
+    assert not evaluation.passed
+    assert evaluation.description.startswith("1 of 3 rows (33.3%) rejected")
+    # nothing downstream ran, so nothing was published
+    assert not (warehouse_env[1].parent.parent / "published.duckdb").exists()
     # what could be loaded is loaded, and the reject is recorded
     con = duckdb.connect(str(warehouse), read_only=True)
     assert con.execute("select count(*) from raw.support_tickets").fetchall() == [(2,)]
@@ -160,8 +170,8 @@ def test_a_source_over_the_reject_limit_fails_the_run(dbt_manifest, warehouse_en
 
 def test_nightly_command_on_generated_demo_data(demo_warehouse, monkeypatch):
     """The README's path: `dagster job execute` on a generated landing zone, twice."""
-    landing_dir, warehouse, reports = demo_warehouse
-    con = duckdb.connect(str(warehouse), read_only=True)
+    demo = demo_warehouse
+    con = duckdb.connect(str(demo.work), read_only=True)
     # per file: rows read = loaded + rejected, and the counts match the tables
     mismatches = con.execute(
         """select f.file from raw.loaded_files f
@@ -181,24 +191,33 @@ def test_nightly_command_on_generated_demo_data(demo_warehouse, monkeypatch):
         "select count(*) from raw.api_logs where cast(timezone('UTC', requested_at) as date) = ?",
         [day],
     ).fetchall()[0][0]
-    counted = con.execute(
+    rejected_files = con.execute("select file from raw.rejects where row_number is null")
+    assert rejected_files.fetchall() == [("api_logs/date=2026-10-22/export-retry.parquet",)]
+    files_before = con.execute("select count(*), sum(rows_loaded) from raw.loaded_files").fetchall()
+    con.close()
+    published = duckdb.connect(str(demo.published), read_only=True)
+    counted = published.execute(
         "select sum(requests) from marts.fct_api_usage_daily where date_day = ?", [day]
     ).fetchall()[0][0]
     assert counted == expected and landed > expected  # the late file's repeats count once
-    rejected_files = con.execute("select file from raw.rejects where row_number is null")
-    assert rejected_files.fetchall() == [("api_logs/date=2026-10-22/export-retry.parquet",)]
-    assert (reports / "funnel_hourglass.html").exists()
-    files_before = con.execute("select count(*), sum(rows_loaded) from raw.loaded_files").fetchall()
-    con.close()
+    first_version = published.execute("select version from ops.published_version").fetchall()
+    published.close()
+    assert (demo.reports / "funnel_hourglass.html").exists()
 
-    monkeypatch.setenv("DAGSTER_HOME", str(warehouse.parent / "dagster"))
-    monkeypatch.setenv("HOURGLASS_REPORTS_DIR", str(reports))
-    run_nightly(landing_dir, warehouse)  # nothing new: nothing loads twice
-    con = duckdb.connect(str(warehouse), read_only=True)
+    for name, value in demo.environment().items():
+        monkeypatch.setenv(name, value)
+    run_nightly(demo.landing, demo.published)  # nothing new: nothing loads twice
+    con = duckdb.connect(str(demo.work), read_only=True)
     assert (
         con.execute("select count(*), sum(rows_loaded) from raw.loaded_files").fetchall()
         == files_before
     )
-    assert con.execute(
-        "select count(*) - count(distinct request_id) from staging.stg_gateway__requests"
-    ).fetchall() == [(0,)]
+    history = con.execute(
+        "select status, rows_loaded from ops.run_history order by recorded_at"
+    ).fetchall()
+    assert [h[0] for h in history] == ["published", "published"]
+    assert history[0][1] == files_before[0][1] and history[1][1] == 0
+    published = duckdb.connect(str(demo.published), read_only=True)
+    assert published.execute("select version from ops.published_version").fetchall() != (
+        first_version
+    )

@@ -1,9 +1,10 @@
 """Every dbt model, seed and test, as assets downstream of the raw loaders."""
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
-from dagster import AssetExecutionContext
+from dagster import AssetExecutionContext, Config
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from orchestration.assets.raw import WRITER_POOL
@@ -20,10 +21,21 @@ class HourglassTranslator(DagsterDbtTranslator):
         return fqn[1] if len(fqn) > 2 else None
 
 
+class BuildConfig(Config):
+    """Also rebuild these request days (inclusive, YYYY-MM-DD), as a backfill does."""
+
+    rebuild_from: str | None = None
+    rebuild_to: str | None = None
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     dagster_dbt_translator=HourglassTranslator(),
     pool=WRITER_POOL,
 )
-def hourglass_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource):
-    yield from dbt.cli(["build"], context=context).stream()
+def hourglass_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, config: BuildConfig):
+    args = ["build"]
+    if config.rebuild_from and config.rebuild_to:
+        window = {"rebuild_from": config.rebuild_from, "rebuild_to": config.rebuild_to}
+        args += ["--vars", json.dumps(window)]
+    yield from dbt.cli(args, context=context).stream()

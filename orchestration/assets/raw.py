@@ -5,7 +5,6 @@ from dagster import (
     AssetExecutionContext,
     AssetsDefinition,
     AssetSpec,
-    Failure,
     MaterializeResult,
     MetadataValue,
     TableColumn,
@@ -63,8 +62,10 @@ def _metadata(result: SourceResult) -> dict:
 
 
 def load_source(context: AssetExecutionContext, name: str) -> dict:
-    """Load one source; return its metadata, or fail when too many rows were rejected."""
-    with duckdb.connect(str(settings.warehouse_path())) as con:
+    """Load one source into the working database; return the load's metadata.
+    Whether the rejects are acceptable is the reject_rate check's call."""
+    settings.work_path().parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(settings.work_path())) as con:
         loader = Loader(
             con,
             settings.landing_dir(),
@@ -80,14 +81,6 @@ def load_source(context: AssetExecutionContext, name: str) -> dict:
             context.log.error(f"rejected file {f.error}")
         elif f.rows_rejected:
             context.log.warning(f"{f.file}: {f.rows_rejected} of {f.rows_read} rows rejected")
-    limit = settings.max_reject_share()
-    if result.reject_share > limit:
-        raise Failure(
-            f"{name}: {result.total('rows_rejected')} of {result.total('rows_read')} rows "
-            f"({result.reject_share:.1%}) rejected in this run, above the {limit:.0%} limit; "
-            "see raw.rejects",
-            metadata=metadata,
-        )
     return metadata
 
 

@@ -18,8 +18,6 @@ from hourglass.picture import write_picture
     description="The ten-layer hourglass for the last 28 days, as a standalone HTML file.",
 )
 def funnel_hourglass(context: AssetExecutionContext) -> MaterializeResult:
-    path = write_picture(
-        settings.warehouse_path(), settings.reports_dir() / "funnel_hourglass.html"
-    )
+    path = write_picture(settings.work_path(), settings.reports_dir() / "funnel_hourglass.html")
     context.log.info(f"hourglass written to {path}")
     return MaterializeResult(metadata={"path": MetadataValue.path(str(path))})

@@ -3,6 +3,7 @@
 -- since the last successful build added or removed api_logs rows on, plus every
 -- day holding another copy of a request seen on those days (a new, earlier
 -- copy can move a request to another day). On a first or full build: every day.
+-- A backfill adds the days rebuild_from through rebuild_to (vars).
 with
 
 {%- set watermark = request_watermark_relation() %}
@@ -21,14 +22,31 @@ api_logs as (
     from {{ source('raw', 'api_logs') }}
 ),
 
+requested_days as (
+    {%- if var('rebuild_from', none) and var('rebuild_to', none) %}
+        select distinct api_logs.date_day
+        from api_logs
+        where api_logs.date_day between '{{ var("rebuild_from") }}' and '{{ var("rebuild_to") }}'
+    {%- else %}
+        select cast(null as date) as date_day
+        where false
+    {%- endif %}
+),
+
+touched_days as (
+    select changed_days.date_day from changed_days
+    union
+    select requested_days.date_day from requested_days
+),
+
 touched_requests as (
     select distinct api_logs.request_id
     from api_logs
-    inner join changed_days on api_logs.date_day = changed_days.date_day
+    inner join touched_days on api_logs.date_day = touched_days.date_day
 ),
 
 days as (
-    select date_day from changed_days
+    select touched_days.date_day from touched_days
     union
     select api_logs.date_day
     from api_logs
