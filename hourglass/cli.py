@@ -40,6 +40,16 @@ def _environment(landing: Path, warehouse: Path) -> dict[str, str]:
     return env
 
 
+def nightly_command() -> list[str]:
+    """The README's way to run the nightly job."""
+    return [_bin("dagster"), "job", "execute", "-m", "orchestration.definitions", "-j", "nightly"]
+
+
+def nightly_environment(landing: Path, warehouse: Path) -> dict[str, str]:
+    """The environment the nightly job runs in: paths, DAGSTER_HOME, this venv on PATH."""
+    return _environment(landing, warehouse)
+
+
 def run_nightly(landing: Path, warehouse: Path) -> None:
     """Build the dbt manifest, then run the nightly job exactly as a user would."""
     env = _environment(landing, warehouse)
@@ -52,7 +62,7 @@ def run_nightly(landing: Path, warehouse: Path) -> None:
             "--file",
             "orchestration/project.py",
         ],
-        [_bin("dagster"), "job", "execute", "-m", "orchestration.definitions", "-j", "nightly"],
+        nightly_command(),
     ):
         print(
             "$",
