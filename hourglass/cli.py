@@ -166,8 +166,9 @@ print(con.sql('select * from marts.dim_accounts limit 5'))"
 The funnel hourglass of the last 28 days (open it in a browser):
   {settings.reports_dir() / "funnel_hourglass.html"}
 
-Open the Dagster UI (asset graph, runs, metadata):
-  cd {settings.PROJECT_ROOT} && {python.parent / "dagster"} dev
+Open the Dagster UI (asset graph, runs, checks, metadata):
+  cd {settings.PROJECT_ROOT} && \\
+  DAGSTER_HOME={settings.dagster_home()} {python.parent / "dagster"} dev
 """
 
 

@@ -29,3 +29,30 @@ def test_staging_models_depend_on_their_raw_loader(dbt_manifest):
     assert AssetKey(["raw", "api_logs"]) in parents
     marts = graph.get(AssetKey(["marts", "fct_api_usage_daily"]))
     assert marts.group_name == "marts"
+
+
+def test_nightly_schedule_runs_at_two_utc_by_default(dbt_manifest):
+    from orchestration.definitions import defs
+
+    schedule = defs.resolve_schedule_def("nightly_schedule")
+    assert (schedule.cron_schedule, schedule.execution_timezone) == ("0 2 * * *", "UTC")
+    assert schedule.job_name == "nightly"
+
+
+def test_landing_sensor_requests_a_run_only_when_files_change(dbt_manifest, tmp_path, monkeypatch):
+    from dagster import DagsterInstance, SkipReason, build_sensor_context
+
+    from orchestration.sensors import landing_files_sensor
+
+    monkeypatch.setenv("HOURGLASS_LANDING_DIR", str(tmp_path))
+    (tmp_path / "api_logs").mkdir()
+    (tmp_path / "api_logs" / "a.csv").write_text("request_id\n")
+    with DagsterInstance.ephemeral() as instance:
+        first = landing_files_sensor(build_sensor_context(instance=instance))
+        cursor = first.run_key
+        again = landing_files_sensor(build_sensor_context(instance=instance, cursor=cursor))
+        (tmp_path / "api_logs" / "b.jsonl").write_text("{}\n")
+        (tmp_path / "api_logs" / "notes.txt").write_text("ignored")
+        changed = landing_files_sensor(build_sensor_context(instance=instance, cursor=cursor))
+    assert first.run_key and isinstance(again, SkipReason)
+    assert changed.run_key not in (None, cursor)

@@ -221,3 +221,34 @@ def test_nightly_command_on_generated_demo_data(demo_warehouse, monkeypatch):
     assert published.execute("select version from ops.published_version").fetchall() != (
         first_version
     )
+
+
+def test_rebuild_days_job_rebuilds_exactly_the_requested_days(dbt_manifest, warehouse_env):
+    from dagster import DagsterInstance
+
+    from orchestration.definitions import defs
+
+    landing_dir, work = warehouse_env
+    _handmade_landing(landing_dir)
+    assert run_nightly_in_process().success
+    job = defs.resolve_job_def("rebuild_days")
+    result = job.execute_in_process(
+        instance=DagsterInstance.ephemeral(),
+        run_config={
+            "ops": {
+                "hourglass_dbt_assets": {
+                    "config": {"rebuild_from": "2026-11-20", "rebuild_to": "2026-11-20"}
+                }
+            }
+        },
+    )
+    assert result.success
+    con = duckdb.connect(str(work), read_only=True)
+    assert con.execute(
+        "select date_day from staging.stg_loader__request_days_to_rebuild"
+    ).fetchall() == [(dt.date(2026, 11, 20),)]
+    assert con.execute(
+        "select date_day, sum(requests) from marts.fct_api_usage_daily group by 1 order by 1"
+    ).fetchall() == [(dt.date(2026, 11, 19), 3), (dt.date(2026, 11, 20), 2)]
+    # a second published version, from the rebuild
+    assert con.execute("select count(*) from ops.run_history").fetchall() == [(2,)]
