@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import logging
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,8 +126,15 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def configure(con: duckdb.DuckDBPyConnection) -> None:
-    """Session settings every Hourglass connection needs."""
+    """Session settings every Hourglass connection needs: UTC, and the same DuckDB
+    limits as dbt's profile when they are set."""
     con.execute("set TimeZone = 'UTC'")
+    limit = os.environ.get("HOURGLASS_DUCKDB_MEMORY_LIMIT")
+    if limit:
+        con.execute(f"set memory_limit = {sql_literal(limit)}")
+    threads = os.environ.get("HOURGLASS_DUCKDB_THREADS")
+    if threads:
+        con.execute(f"set threads = {int(threads)}")
 
 
 def discover_files(landing_dir: Path, source: str) -> tuple[list[str], list[str]]:
@@ -317,8 +325,13 @@ def _checked_sql(
     text_columns: set[str],
     allowed: Mapping[str, Iterable[str]],
 ) -> str:
-    """SELECT over _scan giving typed values plus the first failure (column, reason)."""
-    values, failures = [], []
+    """SELECT over _scan giving typed values plus the first failure (column, reason).
+
+    Each column's landed value (`_landed_<name>`: trimmed text, or the native
+    Parquet value) is checked in place; text for a reason is only built for a
+    row that fails, so valid native values are never turned into strings.
+    """
+    landed, values, failures = [], [], []
     for column in source.columns:
         actual = present.get(column.name)
         if actual is None:
@@ -327,7 +340,12 @@ def _checked_sql(
             raw = f"nullif(trim({_identifier(actual)}), '')"
         else:
             raw = _identifier(actual)
-        value = raw if column.type == "string" else f"try_cast({raw} as {column.sql_type})"
+        landed.append(f"{raw} as _landed_{column.name}")
+        value = (
+            f"_landed_{column.name}"
+            if column.type == "string"
+            else f"try_cast(_landed_{column.name} as {column.sql_type})"
+        )
         choices = allowed.get(column.name, column.allowed)
         if column.upper:
             value = f"upper({value})"
@@ -343,31 +361,25 @@ def _checked_sql(
         select *,
             case {failed_column} end as _failed_column,
             case {failed_reason} end as _failed_reason
-        from (select _row_number, {", ".join(values)}, {_raw_values(source, present)} from _scan)
+        from (
+            select _row_number, {", ".join(values)}, _landed.* exclude (_row_number)
+            from (select _row_number, {", ".join(landed)} from _scan) as _landed
+        )
     """
-
-
-def _raw_values(source: Source, present: Mapping[str, str]) -> str:
-    """The original values, kept beside the typed ones for reject reasons."""
-    parts = []
-    for column in source.columns:
-        actual = present.get(column.name)
-        original = f"cast({_identifier(actual)} as varchar)" if actual else "cast(null as varchar)"
-        parts.append(f"{original} as _original_{column.name}")
-    return ", ".join(parts)
 
 
 def _column_failures(column: Column, choices: Iterable[str] | None) -> list[tuple[str, str, str]]:
     """(condition, column, reason SQL) for each rule of one column, in rule order."""
     name = column.name
-    original = f"_original_{name}"
-    blank = f"({original} is null or trim({original}) = '')"
-    shown = f"chr(39) || left({original}, 60) || chr(39)"
+    landed = f"_landed_{name}"
+    shown = f"chr(39) || left(cast({landed} as varchar), 60) || chr(39)"
     rules = []
     if column.required:
-        rules.append((blank, sql_literal("missing required value")))
+        rules.append((f"{landed} is null", sql_literal("missing required value")))
     if column.type != "string":
-        rules.append((f"not {blank} and {name} is null", f"'unparsable {column.type} ' || {shown}"))
+        rules.append(
+            (f"{landed} is not null and {name} is null", f"'unparsable {column.type} ' || {shown}")
+        )
     if choices is not None:
         ordered = sorted({c.lower() for c in choices})
         in_set = ", ".join(sql_literal(c) for c in ordered)
@@ -382,14 +394,14 @@ def _column_failures(column: Column, choices: Iterable[str] | None) -> list[tupl
         rules.append(
             (
                 f"{name} < {column.min_value:g}",
-                f"'value ' || {original} || ' below minimum {column.min_value:g}'",
+                f"'value ' || cast({landed} as varchar) || ' below minimum {column.min_value:g}'",
             )
         )
     if column.max_value is not None:
         rules.append(
             (
                 f"{name} > {column.max_value:g}",
-                f"'value ' || {original} || ' above maximum {column.max_value:g}'",
+                f"'value ' || cast({landed} as varchar) || ' above maximum {column.max_value:g}'",
             )
         )
     return [(f"({condition})", name, reason) for condition, reason in rules]

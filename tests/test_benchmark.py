@@ -1,0 +1,58 @@
+"""A 1M-request smoke run of the benchmark harness, so it keeps working; and the
+floor it compares against computes the same usage figures as the marts."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import duckdb
+
+from hourglass.settings import PROJECT_ROOT
+
+
+def test_harness_runs_at_one_million_requests_and_the_floor_matches(dbt_manifest, tmp_path):
+    output = subprocess.run(
+        [
+            sys.executable,
+            "bench/benchmark.py",
+            "--sizes",
+            "1M",
+            "--work-dir",
+            str(tmp_path),
+            "--memory-limit",
+            "4GB",
+            "--keep",
+        ],
+        cwd=PROJECT_ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    [row] = [line for line in output.splitlines() if line.startswith("| 1M |")]
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert len(cells) == 11 and all(cells)
+    assert float(cells[1]) > 0 and cells[3].endswith("%") and cells[7].endswith("x")
+
+    base = tmp_path / "1M"
+    con = duckdb.connect(str(base / "floor.duckdb"), read_only=True)
+    con.execute(f"attach '{base / 'published.duckdb'}' as published (read_only)")
+    columns = (
+        "date_day, app_id, environment, resource, method, status_class, requests, "
+        "billable_requests, latency_p50_ms"
+    )
+    # the floor read the 90 days; the incremental run then added the 91st day's
+    # folder, which also holds a late file for an earlier day: leave both out
+    [late] = (base / "source" / "api_logs").rglob("late-delivery-*.jsonl")
+    late_day = late.stem.removeprefix("late-delivery-")
+    last_day = f"(select max(date_day) from usage_daily) and date_day <> date '{late_day}'"
+    for left, right in (
+        ("usage_daily", "published.marts.fct_api_usage_daily"),
+        ("published.marts.fct_api_usage_daily", "usage_daily"),
+    ):
+        differences = con.execute(
+            f"select count(*) from (select {columns} from {left} where date_day <= {last_day} "
+            f"except all select {columns} from {right} where date_day <= {last_day})"
+        ).fetchall()[0][0]
+        assert differences == 0, (left, right)
+    assert con.execute("select sum(requests) from usage_daily").fetchall()[0][0] > 900_000
