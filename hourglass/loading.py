@@ -454,13 +454,13 @@ class Loader:
         except FileRejected as exc:
             error = f"{relative}: {exc}"
             log.error("rejected file %s", error)
-            self._commit(source, relative, path, digest, "rejected", error)
+            self._commit(source, relative, path, digest, "rejected", error, bool(previous))
             return FileResult(source.name, relative, "rejected", error=error)
         self.con.execute(
             "create or replace temp table _checked as "
             + _checked_sql(source, present, text_columns, self.allowed.get(source.name, {}))
         )
-        counts = self._commit(source, relative, path, digest, status, None)
+        counts = self._commit(source, relative, path, digest, status, None, bool(previous))
         return FileResult(source.name, relative, status, *counts)
 
     def _scan(self, source: Source, path: Path) -> tuple[dict[str, str], set[str]]:
@@ -476,22 +476,34 @@ class Loader:
         return present, text_columns
 
     def _commit(
-        self, source: Source, relative: str, path: Path, digest: str, status: str, error: str | None
+        self,
+        source: Source,
+        relative: str,
+        path: Path,
+        digest: str,
+        status: str,
+        error: str | None,
+        replacing: bool,
     ) -> tuple[int, int, int]:
-        """Replace the file's earlier rows and record it, in one transaction."""
+        """Load the file's rows (replacing what an earlier version of it loaded) and
+        record it in the manifest, in one transaction."""
         con, name, day = self.con, source.name, source.day_column
         params = {"source": name, "file": relative, "batch": self.batch_id}
         con.execute("begin transaction")
         try:
-            _execute(
-                con,
-                f"""insert into raw.changed_days
-                select distinct $batch, $source, $file, cast(timezone('UTC', {day}) as date), now()
-                from raw.{name} where _file = $file""",
-                params,
-            )
-            _execute(con, f"delete from raw.{name} where _file = $file", params)
-            _execute(con, "delete from raw.rejects where source = $source and file = $file", params)
+            if replacing:  # the file was loaded before: its earlier rows and rejects go
+                _execute(
+                    con,
+                    f"""insert into raw.changed_days
+                    select distinct $batch, $source, $file, cast(timezone('UTC', {day}) as date),
+                        now()
+                    from raw.{name} where _file = $file""",
+                    params,
+                )
+                _execute(con, f"delete from raw.{name} where _file = $file", params)
+                _execute(
+                    con, "delete from raw.rejects where source = $source and file = $file", params
+                )
             if error is None:
                 loaded, rejected = self._insert_rows(source, params)
             else:
@@ -531,7 +543,7 @@ class Loader:
             con,
             f"""insert into raw.{name} ({columns}, _file, _row_number, _batch_id, _loaded_at)
             select {columns}, $file, _row_number, $batch, now()
-            from _checked where _failed_column is null order by _row_number""",
+            from _checked where _failed_column is null""",
             params,
         )
         _execute(
