@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import os
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +45,8 @@ PATHS = (
     "/v2/oauth/token",
     "/v1/beta/experiments/{id}",
 )
+# a total order for log rows, so files come out byte for byte the same
+LOG_ORDER = "requested_at, request_id, environment, app_id nulls first, latency_ms nulls first"
 MARKER = ".hourglass-demo"  # generate only ever replaces a folder it wrote itself
 LOG_FORMATS = {
     "parquet": "FORMAT parquet",
@@ -76,26 +80,31 @@ def generate(config: DemoConfig) -> dict[str, int]:
     (out / MARKER).write_text("written by hourglass generate; safe to delete\n")
     rng = np.random.default_rng(config.seed)
     start = config.end_date - dt.timedelta(days=config.days - 1)
-    con = duckdb.connect()
-    con.execute("set TimeZone = 'UTC'")
-    con.execute(
-        f"create macro day_ts(day, second) as timestamp '{start}' + to_days(cast(day as integer))"
-        " + to_microseconds(cast(second * 1e6 as bigint))"
-    )
-    entities = _entities(rng, config, start)
-    for name, table in entities.items():
-        con.register(f"_{name}", table)
-        con.execute(f"create table {name} as select * from _{name}")
-    counts = {
-        "signups": _write_signups(con, out),
-        "applications": _write_applications(con, out),
-        "api_logs": _write_api_logs(con, rng, config, start, out),
-        "support_tickets": _write_tickets(con, rng, config, out),
-        "community_events": _write_community(con, rng, config, start, out),
-        "program_events": _write_programs(con, rng, out),
-        "subscriptions": _write_subscriptions(con, out),
-    }
-    con.close()
+    # A scratch database on disk, so large landing zones can spill past memory.
+    with tempfile.TemporaryDirectory(dir=out.parent) as scratch:
+        con = duckdb.connect(str(Path(scratch) / "generate.duckdb"))
+        con.execute("set TimeZone = 'UTC'")
+        con.execute(
+            f"set memory_limit = '{os.environ.get('HOURGLASS_DUCKDB_MEMORY_LIMIT', '4GB')}'"
+        )
+        con.execute(
+            f"create macro day_ts(day, second) as timestamp '{start}'"
+            " + to_days(cast(day as integer)) + to_microseconds(cast(second * 1e6 as bigint))"
+        )
+        entities = _entities(rng, config, start)
+        for name, table in entities.items():
+            con.register(f"_{name}", table)
+            con.execute(f"create table {name} as select * from _{name}")
+        counts = {
+            "signups": _write_signups(con, out),
+            "applications": _write_applications(con, out),
+            "api_logs": _write_api_logs(con, rng, config, start, out),
+            "support_tickets": _write_tickets(con, rng, config, out),
+            "community_events": _write_community(con, rng, config, start, out),
+            "program_events": _write_programs(con, rng, out),
+            "subscriptions": _write_subscriptions(con, out),
+        }
+        con.close()
     return counts
 
 
@@ -209,7 +218,7 @@ def _write_signups(con: duckdb.DuckDBPyConnection, out: Path) -> int:
         f"""
         select developer_id, account_id, {iso} as signed_up_at, email, plan_id,
             acquisition_channel, visitor_id, country
-        from signups order by signed_up_at, developer_id
+        from signups order by signed_up_at, developer_id, email nulls first
     """,
         target,
         "FORMAT csv, HEADER",
@@ -244,7 +253,7 @@ def _write_applications(con: duckdb.DuckDBPyConnection, out: Path) -> int:
         copy (
             select app_id, developer_id, created_at, 'App ' || app_idx as app_name,
                 strftime(created_at, '%Y-%m') as month
-            from app_times where is_registered order by created_at
+            from app_times where is_registered order by created_at, app_id
         ) to '{target}' (FORMAT parquet, PARTITION_BY (month), FILENAME_PATTERN 'applications')
     """)
     return con.execute("select count(*) from app_times where is_registered").fetchall()[0][0]
@@ -385,7 +394,7 @@ def _write_api_logs(
                 select {columns}, cast(day_ts(day, 0) as date) as date
                 from log_rows
                 where delivery = 'on_time' and day % {len(formats)} = {number}
-                order by requested_at
+                order by {LOG_ORDER}
             ) to '{target}' ({LOG_FORMATS[name]}, PARTITION_BY (date),
                 FILENAME_PATTERN 'requests', OVERWRITE_OR_IGNORE)
         """)
@@ -402,6 +411,7 @@ def _write_api_logs(
         union all
         select {columns} from log_rows where day = {late_day} and delivery = 'on_time'
             and hash(request_id, 'late') % 200 = 0
+        order by {LOG_ORDER}
     """,
         late,
         "FORMAT json",
@@ -507,7 +517,7 @@ def _write_tickets(
                 {iso["updated_at"]} as updated_at, upper(status) as status, priority, category,
                 {iso["first_response_at"]} as first_response_at, {iso["solved_at"]} as solved_at,
                 satisfaction, cast(updated_at as date) as export_date
-            from ticket_rows order by updated_at
+            from ticket_rows order by updated_at, ticket_id, status
         ) to '{target}' (FORMAT csv, HEADER, PARTITION_BY (export_date),
             FILENAME_PATTERN 'tickets')
     """)
@@ -586,7 +596,7 @@ def _write_community(
             select event_id, day_ts(day, second), event_type, visitor_id,
                 nullif(developer_id, ''), null, channel, strftime(day_ts(day, 0), '%G-W%V')
             from _events where hash(event_id) % 100 = 0
-            order by occurred_at
+            order by occurred_at, event_id, url nulls first
         ) to '{target}' (FORMAT json, COMPRESSION gzip, PARTITION_BY (week),
             FILENAME_PATTERN 'events')
     """)
