@@ -216,6 +216,9 @@ def table(rows: list[dict]) -> str:
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
+        if "error" in r:
+            lines.append(f"| {r['label']} | failed: {r['error']} |" + " |" * 9)
+            continue
         steps = ("full", "incremental", "load", "dbt", "floor")
         lines.append(
             f"| {r['label']} | {r['full'].seconds:.1f} | {r['incremental'].seconds:.1f} | "
@@ -270,7 +273,10 @@ def main() -> int:
     rows = []
     for label in args.sizes.split(","):
         print(f"benchmarking {label} requests ...", flush=True)
-        rows.append(run_size(label, parse_size(label), args.work_dir, args.memory_limit))
+        try:
+            rows.append(run_size(label, parse_size(label), args.work_dir, args.memory_limit))
+        except (RuntimeError, OSError) as exc:  # a size that fails is reported, not lost
+            rows.append({"label": label, "error": str(exc)})
         print(
             json.dumps(
                 {k: (v.__dict__ if isinstance(v, Measure) else v) for k, v in rows[-1].items()}
@@ -278,7 +284,7 @@ def main() -> int:
             flush=True,
         )
         if not args.keep:
-            shutil.rmtree(args.work_dir / label)
+            shutil.rmtree(args.work_dir / label, ignore_errors=True)
     report = (
         f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {machine()}; "
         f"DuckDB memory_limit {args.memory_limit}.\n\n"
