@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
+from hourglass.cli import nightly_command
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 DAYS = 90
@@ -145,33 +147,10 @@ def run_size(label: str, requests: int, work_dir: Path, memory_limit: str) -> di
     shutil.copytree(
         source, landing, ignore=lambda d, names: [last_day] if d.endswith("api_logs") else []
     )
-    results["full"] = measure(
-        [
-            str(BIN / "dagster"),
-            "job",
-            "execute",
-            "-m",
-            "orchestration.definitions",
-            "-j",
-            "nightly",
-        ],
-        env,
-        base / "full.log",
-    )
+    nightly = nightly_command()  # the README's command
+    results["full"] = measure(nightly, env, base / "full.log")
     shutil.copytree(source / "api_logs" / last_day, landing / "api_logs" / last_day)
-    results["incremental"] = measure(
-        [
-            str(BIN / "dagster"),
-            "job",
-            "execute",
-            "-m",
-            "orchestration.definitions",
-            "-j",
-            "nightly",
-        ],
-        env,
-        base / "incremental.log",
-    )
+    results["incremental"] = measure(nightly, env, base / "incremental.log")
     shutil.rmtree(landing / "api_logs" / last_day)
 
     alone = {**env, "HOURGLASS_WORK_PATH": str(base / "alone" / "warehouse.duckdb")}

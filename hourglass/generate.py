@@ -26,6 +26,8 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from hourglass.contract import COMMUNITY_EVENTS
+
 ARCHETYPES = ("never", "stalled", "steady", "grower", "churner")
 ARCHETYPE_SHARE = (0.15, 0.15, 0.40, 0.15, 0.15)
 PLANS = ("free", "payg", "developer", "data_pro", "growth_mau", "enterprise")
@@ -545,18 +547,7 @@ def _write_community(
     ).fetchnumpy()
     known = rng.random(n) < 0.3
     who = rng.integers(0, len(developers["visitor_id"]), size=n)
-    types = (
-        "page_view",
-        "docs_view",
-        "blog_comment",
-        "rss_subscribe",
-        "social_mention",
-        "github_star",
-        "github_fork",
-        "github_follow",
-        "forum_post",
-        "newsletter_signup",
-    )
+    types = next(c.allowed for c in COMMUNITY_EVENTS.columns if c.name == "event_type")
     shares = (0.45, 0.25, 0.03, 0.02, 0.05, 0.06, 0.02, 0.02, 0.05, 0.05)
     day = rng.integers(0, config.days, size=n)
     # Known developers' events cluster in the two weeks around their sign-up.

@@ -8,10 +8,7 @@ events as (
 ranked as (
     select
         *,
-        row_number() over (
-            partition by event_id
-            order by occurred_at asc nulls last, _file asc, _row_number asc
-        ) as copy_rank
+        {{ first_copy_rank('event_id', 'occurred_at') }} as copy_rank
     from events
 ),
 

@@ -29,10 +29,7 @@ copies as (
 ranked as (
     select
         *,
-        row_number() over (
-            partition by request_id
-            order by requested_at asc nulls last, _file asc, _row_number asc
-        ) as copy_rank
+        {{ first_copy_rank('request_id', 'requested_at') }} as copy_rank
     from copies
 ),
 

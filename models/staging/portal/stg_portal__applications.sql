@@ -8,10 +8,7 @@ applications as (
 ranked as (
     select
         *,
-        row_number() over (
-            partition by app_id
-            order by created_at asc nulls last, _file asc, _row_number asc
-        ) as registration_rank
+        {{ first_copy_rank('app_id', 'created_at') }} as registration_rank
     from applications
 ),
 

@@ -8,10 +8,7 @@ signups as (
 ranked as (
     select
         *,
-        row_number() over (
-            partition by developer_id
-            order by signed_up_at asc nulls last, _file asc, _row_number asc
-        ) as signup_rank
+        {{ first_copy_rank('developer_id', 'signed_up_at') }} as signup_rank
     from signups
 ),
 
