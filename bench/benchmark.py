@@ -248,6 +248,7 @@ def main() -> int:
         cwd=ROOT,
         check=True,
         capture_output=True,
+        env={**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"},
     )
     rows = []
     for label in args.sizes.split(","):

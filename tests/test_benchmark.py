@@ -12,7 +12,7 @@ from hourglass.settings import PROJECT_ROOT
 
 
 def test_harness_runs_at_one_million_requests_and_the_floor_matches(dbt_manifest, tmp_path):
-    output = subprocess.run(
+    run = subprocess.run(
         [
             sys.executable,
             "bench/benchmark.py",
@@ -25,10 +25,11 @@ def test_harness_runs_at_one_million_requests_and_the_floor_matches(dbt_manifest
             "--keep",
         ],
         cwd=PROJECT_ROOT,
-        check=True,
         capture_output=True,
         text=True,
-    ).stdout
+    )
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-3000:]
+    output = run.stdout
     [row] = [line for line in output.splitlines() if line.startswith("| 1M |")]
     cells = [c.strip() for c in row.strip("|").split("|")]
     assert len(cells) == 11 and all(cells)
@@ -55,4 +56,5 @@ def test_harness_runs_at_one_million_requests_and_the_floor_matches(dbt_manifest
             f"except all select {columns} from {right} where date_day <= {last_day})"
         ).fetchall()[0][0]
         assert differences == 0, (left, right)
-    assert con.execute("select sum(requests) from usage_daily").fetchall()[0][0] > 900_000
+    # about a million requests (quieter weekends make it ~0.9 of the nominal size)
+    assert 800_000 < con.execute("select sum(requests) from usage_daily").fetchall()[0][0] < 1e6
