@@ -2,6 +2,8 @@
 
 from dagster import AssetSelection, define_asset_job
 
+from orchestration.hooks import record_failed_run
+
 # Only one run writes the working database at a time (see dagster.yaml).
 WRITER_TAGS = {"hourglass/writer": "warehouse"}
 
@@ -10,6 +12,7 @@ nightly_job = define_asset_job(
     "nightly",
     selection=AssetSelection.all(),
     tags=WRITER_TAGS,
+    hooks={record_failed_run},
     description="Load new landing files, build and test every dbt model, publish the marts.",
 )
 
@@ -19,5 +22,6 @@ rebuild_days_job = define_asset_job(
     "rebuild_days",
     selection=AssetSelection.all() - AssetSelection.groups("raw"),
     tags=WRITER_TAGS,
+    hooks={record_failed_run},
     description="Rebuild a date range of request days and publish (set rebuild_from/rebuild_to).",
 )

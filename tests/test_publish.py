@@ -112,6 +112,16 @@ def test_a_failed_blocking_check_keeps_the_last_good_version(dbt_manifest, wareh
     )
     after = duckdb.connect(str(published), read_only=True)
     assert after.execute("select version, table_rows from ops.published_version").fetchall() == good
+    history = (
+        duckdb.connect(str(work), read_only=True)
+        .execute(
+            "select status, rows_read, rows_rejected, published_version from ops.run_history "
+            "order by recorded_at"
+        )
+        .fetchall()
+    )
+    assert history[0][0] == "published"
+    assert history[1] == ("failed: raw__api_logs_reject_rate", 3, 2, None)
 
 
 def test_a_duckdb_1x_client_opens_the_published_file(published, tmp_path):

@@ -4,6 +4,7 @@ import duckdb
 from dagster import (
     AssetExecutionContext,
     DagsterEventType,
+    DagsterInstance,
     MaterializeResult,
     MetadataValue,
     asset,
@@ -23,10 +24,8 @@ MART_KEYS = sorted(
 )
 
 
-def _run_record(context: AssetExecutionContext) -> RunRecord:
-    """What this run did, from the loader manifest and Dagster's event log."""
-    run_id = context.run.run_id
-    instance = context.instance
+def run_record(instance: DagsterInstance, run_id: str, job_name: str, status: str) -> RunRecord:
+    """What a run did, from the loader manifest and Dagster's event log."""
     with duckdb.connect(str(settings.work_path()), read_only=True) as con:
         sources = load_stats(con, run_id)
     materialized = instance.get_records_for_run(
@@ -42,9 +41,9 @@ def _run_record(context: AssetExecutionContext) -> RunRecord:
     steps = instance.get_run_step_stats(run_id)
     return RunRecord(
         run_id=run_id,
-        job_name=context.run.job_name,
+        job_name=job_name,
         started_at=min((s.start_time for s in steps if s.start_time), default=None),
-        status="published",
+        status=status,
         rows_read=sum(s["rows_read"] for s in sources.values()),
         rows_loaded=sum(s["rows_loaded"] for s in sources.values()),
         rows_rejected=sum(s["rows_rejected"] for s in sources.values()),
@@ -55,7 +54,7 @@ def _run_record(context: AssetExecutionContext) -> RunRecord:
         ),
         checks_passed=sum(passed),
         checks_failed=len(passed) - sum(passed),
-        published_version=run_id,
+        published_version=run_id if status == "published" else None,
         sources=sources,
         step_seconds={
             s.step_key: round(s.end_time - s.start_time, 3)
@@ -77,7 +76,7 @@ def _run_record(context: AssetExecutionContext) -> RunRecord:
     ),
 )
 def published_warehouse(context: AssetExecutionContext) -> MaterializeResult:
-    record = _run_record(context)
+    record = run_record(context.instance, context.run.run_id, context.run.job_name, "published")
     with duckdb.connect(str(settings.work_path())) as con:
         record.as_of_date = str(
             con.execute("select as_of_date from intermediate.int_reporting_period").fetchall()[0][0]
