@@ -263,7 +263,7 @@ def main() -> int:
             ),
             flush=True,
         )
-        if not args.keep:
+        if not args.keep and "error" not in rows[-1]:  # a failed size keeps its logs
             shutil.rmtree(args.work_dir / label, ignore_errors=True)
     report = (
         f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {machine()}; "
