@@ -124,6 +124,11 @@ def publish(
             "and table_name = 'run_history'"
         ).fetchall()[0][0]:
             con.execute("create table published.ops.run_history as select * from ops.run_history")
+            # in the published copy, the run that published it did publish
+            con.execute(
+                "update published.ops.run_history set status = 'published' where run_id = ?",
+                [version],
+            )
         con.execute("checkpoint published")
         con.execute("use memory")
         con.execute("detach published")

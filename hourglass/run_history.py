@@ -13,7 +13,7 @@ class RunRecord:
     run_id: str
     job_name: str
     started_at: float | None  # unix seconds
-    status: str  # published | publish_failed
+    status: str  # publishing, then published | publish_failed; or failed: <step>
     rows_read: int = 0
     rows_loaded: int = 0
     rows_rejected: int = 0

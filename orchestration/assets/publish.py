@@ -54,7 +54,7 @@ def run_record(instance: DagsterInstance, run_id: str, job_name: str, status: st
         ),
         checks_passed=sum(passed),
         checks_failed=len(passed) - sum(passed),
-        published_version=run_id if status == "published" else None,
+        published_version=run_id if status == "publishing" else None,
         sources=sources,
         step_seconds={
             s.step_key: round(s.end_time - s.start_time, 3)
@@ -76,7 +76,8 @@ def run_record(instance: DagsterInstance, run_id: str, job_name: str, status: st
     ),
 )
 def published_warehouse(context: AssetExecutionContext) -> MaterializeResult:
-    record = run_record(context.instance, context.run.run_id, context.run.job_name, "published")
+    # "publishing" until the swap succeeds: a run killed mid-publish does not claim it
+    record = run_record(context.instance, context.run.run_id, context.run.job_name, "publishing")
     with duckdb.connect(str(settings.work_path())) as con:
         record.as_of_date = str(
             con.execute("select as_of_date from intermediate.int_reporting_period").fetchall()[0][0]
@@ -94,6 +95,8 @@ def published_warehouse(context: AssetExecutionContext) -> MaterializeResult:
         with duckdb.connect(str(settings.work_path())) as con:
             set_status(con, record.run_id, "publish_failed")
         raise
+    with duckdb.connect(str(settings.work_path())) as con:
+        set_status(con, record.run_id, "published")
     context.log.info(f"published {len(result.tables)} marts to {result.path}")
     return MaterializeResult(
         metadata={
