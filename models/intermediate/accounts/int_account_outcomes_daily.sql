@@ -15,20 +15,8 @@ billing as (
     select * from {{ ref('int_account_billing_daily') }}
 ),
 
-plan_periods as (
-    select * from {{ ref('int_account_plan_periods') }}
-),
-
 period as (
     select * from {{ ref('int_reporting_period') }}
-),
-
-upgrades as (
-    select distinct
-        account_id,
-        cast(valid_from as date) as upgraded_on
-    from plan_periods
-    where is_upgrade
 ),
 
 flags as (
@@ -41,7 +29,7 @@ flags as (
             billing.included_quantity > 0
             and billing.quantity_to_date > billing.included_quantity, false
         ) as is_over_quota,
-        upgrades.upgraded_on is not null as upgraded_today,
+        health.upgraded_today,
         exists(
             select 1 from signals
             where
@@ -57,8 +45,6 @@ flags as (
     from health
     inner join billing
         on health.account_id = billing.account_id and health.date_day = billing.date_day
-    left join upgrades
-        on health.account_id = upgrades.account_id and health.date_day = upgrades.upgraded_on
 ),
 
 -- the spine is dense: rows 1 to 30 following are the next 30 days

@@ -261,6 +261,7 @@ final as (
             else 'signed_up'
         end as lifecycle_stage,
         successful_requests_to_date,
+        upgraded_today,
         billable_requests_30d,
         billable_requests_prev_30d
     from points
