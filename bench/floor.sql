@@ -29,28 +29,53 @@ from (
 )
 where copy_rank = 1;
 
+-- exact percentiles from a window sort: quantile_cont's per-group state ran out
+-- of memory at 100M requests (see macros/percentiles.sql)
 create or replace table usage_daily as
+with classified as (
+    select
+        date_day, app_id, environment,
+        case
+            when regexp_matches(path, '^/v[0-9]+/(oauth|auth|token)(/|$)') then 'auth'
+            when regexp_matches(path, '^/v[0-9]+/(hello|ping|health)(/|$)') then 'hello'
+            when regexp_matches(path, '^/v[0-9]+/customers(/|$)') then 'customers'
+            when regexp_matches(path, '^/v[0-9]+/payments(/|$)') then 'payments'
+            when regexp_matches(path, '^/v[0-9]+/invoices(/|$)') then 'invoices'
+            when regexp_matches(path, '^/v[0-9]+/webhooks(/|$)') then 'webhooks'
+            when regexp_matches(path, '^/v[0-9]+/reports(/|$)') then 'reports'
+            when regexp_matches(path, '^/v[0-9]+/files(/|$)') then 'files'
+            else 'other'
+        end as resource,
+        method,
+        (status_code // 100) || 'xx' as status_class,
+        status_code, bytes, latency_ms
+    from requests
+),
+ranked as (
+    select
+        *,
+        row_number() over w - 1 as rank,
+        count(*) over w as n,
+        (count(*) over w - 1) * 0.5::double as p50_at,
+        (count(*) over w - 1) * 0.95::double as p95_at
+    from classified
+    window w as (
+        partition by date_day, app_id, environment, resource, method, status_class
+        order by latency_ms rows between unbounded preceding and unbounded following
+    )
+)
 select
-    date_day, app_id, environment,
-    case
-        when regexp_matches(path, '^/v[0-9]+/(oauth|auth|token)(/|$)') then 'auth'
-        when regexp_matches(path, '^/v[0-9]+/(hello|ping|health)(/|$)') then 'hello'
-        when regexp_matches(path, '^/v[0-9]+/customers(/|$)') then 'customers'
-        when regexp_matches(path, '^/v[0-9]+/payments(/|$)') then 'payments'
-        when regexp_matches(path, '^/v[0-9]+/invoices(/|$)') then 'invoices'
-        when regexp_matches(path, '^/v[0-9]+/webhooks(/|$)') then 'webhooks'
-        when regexp_matches(path, '^/v[0-9]+/reports(/|$)') then 'reports'
-        when regexp_matches(path, '^/v[0-9]+/files(/|$)') then 'files'
-        else 'other'
-    end as resource,
-    method,
-    (status_code // 100) || 'xx' as status_class,
+    date_day, app_id, environment, resource, method, status_class,
     count(*) as requests,
     count(*) filter (where environment = 'production' and status_code < 500) as billable_requests,
     sum(bytes) as bytes,
-    quantile_cont(latency_ms, 0.5) as latency_p50_ms,
-    quantile_cont(latency_ms, 0.95) as latency_p95_ms
-from requests
+    min(latency_ms) filter (where rank = floor(p50_at))
+        + (min(latency_ms) filter (where rank = ceil(p50_at)) - min(latency_ms) filter (where rank = floor(p50_at)))
+        * max(p50_at - floor(p50_at)) as latency_p50_ms,
+    min(latency_ms) filter (where rank = floor(p95_at))
+        + (min(latency_ms) filter (where rank = ceil(p95_at)) - min(latency_ms) filter (where rank = floor(p95_at)))
+        * max(p95_at - floor(p95_at)) as latency_p95_ms
+from ranked
 group by all;
 
 create or replace table applications as

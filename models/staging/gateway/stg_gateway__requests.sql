@@ -26,11 +26,33 @@ copies as (
     where {{ on_days_to_rebuild('landed_date', key='request_id', relation='api_logs') }}
 ),
 
+-- most requests arrive once: only the repeated ones need ranking, which sorts
+repeated_ids as (
+    select request_id
+    from copies
+    group by request_id
+    having count(*) > 1
+),
+
 ranked as (
+    select
+        *,
+        1 as copy_rank
+    from copies
+    where
+        not exists (
+            select 1 from repeated_ids
+            where repeated_ids.request_id = copies.request_id
+        )
+    union all
     select
         *,
         {{ first_copy_rank('request_id', 'requested_at') }} as copy_rank
     from copies
+    where exists (
+        select 1 from repeated_ids
+        where repeated_ids.request_id = copies.request_id
+    )
 ),
 
 deduplicated as (

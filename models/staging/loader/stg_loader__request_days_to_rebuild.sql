@@ -39,18 +39,21 @@ touched_days as (
     select requested_days.date_day from requested_days
 ),
 
-touched_requests as (
-    select distinct api_logs.request_id
-    from api_logs
-    inner join touched_days on api_logs.date_day = touched_days.date_day
-),
-
 days as (
     select touched_days.date_day from touched_days
     union
-    select api_logs.date_day
-    from api_logs
-    inner join touched_requests on api_logs.request_id = touched_requests.request_id
+    {%- if watermark is none or flags.FULL_REFRESH %}
+        -- a first or full build rebuilds every day: no requests to follow around
+        select api_logs.date_day from api_logs
+    {%- else %}
+        select api_logs.date_day
+        from api_logs
+        inner join (
+            select distinct touched.request_id
+            from api_logs as touched
+            inner join touched_days on touched.date_day = touched_days.date_day
+        ) as touched_requests on api_logs.request_id = touched_requests.request_id
+    {%- endif %}
 ),
 
 final as (
