@@ -120,7 +120,6 @@ def run_size(label: str, requests: int, work_dir: Path, memory_limit: str) -> di
         "HOURGLASS_REPORTS_DIR": str(base / "reports"),
         "HOURGLASS_DUCKDB_MEMORY_LIMIT": memory_limit,
         "HOURGLASS_DUCKDB_THREADS": str(os.cpu_count()),
-        "HOURGLASS_DBT_THREADS": "1",
     }
     (base / "dagster").mkdir()
     results: dict = {"label": label, "requests_per_day": per_day, "accounts": accounts}
