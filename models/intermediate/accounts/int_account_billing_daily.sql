@@ -1,3 +1,5 @@
+{{ config(materialized='table') }}
+-- A table, not a view: several models and tests read it, so it is computed once.
 -- Per account and day: the running month's value-metric quantities to date, the
 -- plan in effect at the end of the day, the bill on usage so far, and the
 -- projection for the month (CONTRACT.md section 3, with days_elapsed counted

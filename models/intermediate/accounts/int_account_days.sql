@@ -1,3 +1,5 @@
+{{ config(materialized='table') }}
+-- A table, not a view: several models and tests read it, so it is computed once.
 -- One row per account and day, from the account's first sign-up day through
 -- as_of_date: the dense spine every account mart and rolling window uses.
 with

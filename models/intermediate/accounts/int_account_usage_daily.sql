@@ -1,3 +1,5 @@
+{{ config(materialized='table') }}
+-- A table, not a view: several models and tests read it, so it is computed once.
 -- Per account and day (every day from its first sign-up through as_of_date):
 -- requests by environment and outcome, billable data, and who was active.
 -- Requests count for an account through the owner of the calling application.

@@ -1,3 +1,5 @@
+{{ config(materialized='table') }}
+-- A table, not a view: several models and tests read it, so it is computed once.
 -- One row per UTC day of the daily marts' range: first_date through as_of_date.
 with
 

@@ -1,3 +1,5 @@
+{{ config(materialized='table') }}
+-- A table, not a view: several models and tests read it, so it is computed once.
 -- The data's "today" and where daily marts start: one row.
 -- as_of_date is the last day with any API request; daily marts run from the
 -- first day with any sign-up, request or community event.

@@ -15,7 +15,6 @@ with_history as (
     select
         date_day,
         production_requests,
-        min(date_day) over (partition by app_id, end_user_id) as first_active_date,
         lag(date_day) over (partition by app_id, end_user_id order by date_day) as previous_active_date
     from end_user_days
 ),
@@ -24,7 +23,8 @@ daily as (
     select
         date_day,
         count(*) as active_end_users,
-        count(case when date_day = first_active_date then 1 end) as new_end_users,
+        -- no earlier active day: the end user's first production request ever
+        count(case when previous_active_date is null then 1 end) as new_end_users,
         count(case
             when previous_active_date >= {{ dbt.dateadd('day', -28, 'date_day') }} then 1
         end) as returning_end_users,

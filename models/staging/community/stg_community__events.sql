@@ -1,3 +1,5 @@
+{{ config(materialized='table') }}
+-- A table, not a view: several models and tests read it, so it is computed once.
 -- One row per community event: a repeated event_id counts once (earliest copy).
 with
 

@@ -12,7 +12,7 @@
 -- recomputed, from every copy of the requests seen on them.
 with
 
-api_logs as (
+api_logs as {{ inline_cte() }} (
     select
         *,
         cast({{ utc_timestamp('requested_at') }} as date) as landed_date
