@@ -121,11 +121,27 @@ def warehouse_env(tmp_path, monkeypatch):
 
 @dataclass(frozen=True)
 class Demo:
+    """A pipeline's files, all under one root."""
+
     root: Path
-    landing: Path
-    work: Path  # the working database (raw, staging, intermediate, marts)
-    published: Path  # the file BI tools open (marts, ops)
-    reports: Path
+
+    @property
+    def landing(self) -> Path:
+        return self.root / "landing"
+
+    @property
+    def work(self) -> Path:
+        """The working database (raw, staging, intermediate, marts)."""
+        return self.root / "work" / "warehouse.duckdb"
+
+    @property
+    def published(self) -> Path:
+        """The file BI tools open (marts, ops)."""
+        return self.root / "published.duckdb"
+
+    @property
+    def reports(self) -> Path:
+        return self.root / "reports"
 
     def environment(self) -> dict[str, str]:
         return {
@@ -145,13 +161,7 @@ def demo_warehouse(dbt_manifest, tmp_path_factory) -> Demo:
     from hourglass.generate import DemoConfig, generate
 
     root = tmp_path_factory.mktemp("demo")
-    demo = Demo(
-        root,
-        root / "landing",
-        root / "work" / "warehouse.duckdb",
-        root / "published.duckdb",
-        root / "reports",
-    )
+    demo = Demo(root)
     generate(DemoConfig(out=demo.landing, days=60, requests_per_day=1500, accounts=80))
     with pytest.MonkeyPatch.context() as patch:
         for name, value in demo.environment().items():

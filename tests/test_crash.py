@@ -29,13 +29,7 @@ KILL_POINTS = {
 
 
 def _demo(root: Path, source: Path) -> Demo:
-    demo = Demo(
-        root,
-        root / "landing",
-        root / "work" / "warehouse.duckdb",
-        root / "published.duckdb",
-        root / "reports",
-    )
+    demo = Demo(root)
     shutil.copytree(source, demo.landing)
     return demo
 

@@ -30,13 +30,7 @@ def test_readers_see_no_error_and_one_version_per_read_during_a_full_run(
     dbt_manifest, tmp_path, monkeypatch
 ):
     root = tmp_path
-    demo = Demo(
-        root,
-        root / "landing",
-        root / "work" / "warehouse.duckdb",
-        root / "published.duckdb",
-        root / "reports",
-    )
+    demo = Demo(root)
     for name, value in demo.environment().items():
         monkeypatch.setenv(name, value)
     source = root / "source"
