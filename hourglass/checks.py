@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import duckdb
 
+from hourglass.run_history import load_stats
+
 
 @dataclass(frozen=True)
 class RejectRate:
@@ -21,13 +23,10 @@ class RejectRate:
 
 def reject_rate(con: duckdb.DuckDBPyConnection, source: str, batch_id: str) -> RejectRate:
     """Rows read and rejected, and files rejected whole, for one source in one run."""
-    read, rejected, files = con.execute(
-        """select coalesce(sum(rows_read), 0), coalesce(sum(rows_rejected), 0),
-                  count(*) filter (where status = 'rejected')
-           from raw.loaded_files where source = ? and batch_id = ?""",
-        [source, batch_id],
-    ).fetchall()[0]
-    return RejectRate(int(read), int(rejected), int(files))
+    stats = load_stats(con, batch_id).get(source)
+    if stats is None:  # nothing of this source was loaded in the run
+        return RejectRate(0, 0, 0)
+    return RejectRate(stats["rows_read"], stats["rows_rejected"], stats["files_rejected"])
 
 
 def unconserved_files(con: duckdb.DuckDBPyConnection, source: str) -> list[str]:
