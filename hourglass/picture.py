@@ -51,7 +51,8 @@ def date_range(
 ) -> tuple[dt.date, dt.date]:
     """The range asked for; by default the last `days` days ending on as_of_date."""
     as_of = con.execute("select max(date_day) from marts.fct_funnel_daily").fetchall()
-    end = end or as_of[0][0]
+    # no data at all: an empty picture ending today rather than a crash
+    end = end or as_of[0][0] or dt.datetime.now(dt.UTC).date()
     return start or end - dt.timedelta(days=days - 1), end
 
 

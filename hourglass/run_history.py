@@ -14,6 +14,7 @@ class RunRecord:
     job_name: str
     started_at: float | None  # unix seconds
     status: str  # publishing, then published | publish_failed; or failed: <step>
+    # checks_failed counts every check that did not pass (warned or failed)
     rows_read: int = 0
     rows_loaded: int = 0
     rows_rejected: int = 0
@@ -26,6 +27,7 @@ class RunRecord:
     published_version: str | None = None
     sources: dict = field(default_factory=dict)  # source -> read/loaded/rejected
     step_seconds: dict = field(default_factory=dict)  # step -> duration
+    checks: dict = field(default_factory=dict)  # check name -> {passed, warned, failed}
 
 
 def load_stats(con: duckdb.DuckDBPyConnection, batch_id: str) -> dict[str, dict[str, int]]:
@@ -50,6 +52,7 @@ def load_stats(con: duckdb.DuckDBPyConnection, batch_id: str) -> dict[str, dict[
 
 
 def record_run(con: duckdb.DuckDBPyConnection, record: RunRecord) -> None:
+    """Insert or replace the run's row of ops.run_history (created when absent)."""
     con.execute("create schema if not exists ops")
     con.execute(
         """create table if not exists ops.run_history (
@@ -57,20 +60,27 @@ def record_run(con: duckdb.DuckDBPyConnection, record: RunRecord) -> None:
             recorded_at timestamptz, status varchar, rows_read bigint, rows_loaded bigint,
             rows_rejected bigint, files_loaded integer, files_rejected integer,
             models_built integer, checks_passed integer, checks_failed integer,
-            as_of_date date, published_version varchar, sources json, step_seconds json)"""
+            as_of_date date, published_version varchar, sources json, step_seconds json,
+            checks json)"""
     )
+    # working databases from before the checks column
+    con.execute("alter table ops.run_history add column if not exists checks json")
     values = asdict(record)
-    values["sources"] = json.dumps(values["sources"])
-    values["step_seconds"] = json.dumps(values["step_seconds"])
+    for name in ("sources", "step_seconds", "checks"):
+        values[name] = json.dumps(values[name])
     con.execute(
-        """insert or replace into ops.run_history values (
+        """insert or replace into ops.run_history (run_id, job_name, started_at,
+            recorded_at, status, rows_read, rows_loaded, rows_rejected, files_loaded,
+            files_rejected, models_built, checks_passed, checks_failed, as_of_date,
+            published_version, sources, step_seconds, checks) values (
             $run_id, $job_name, to_timestamp($started_at), now(), $status, $rows_read,
             $rows_loaded, $rows_rejected, $files_loaded, $files_rejected, $models_built,
             $checks_passed, $checks_failed, cast($as_of_date as date), $published_version,
-            $sources, $step_seconds)""",
+            $sources, $step_seconds, $checks)""",
         values,
     )
 
 
 def set_status(con: duckdb.DuckDBPyConnection, run_id: str, status: str) -> None:
+    """Change the status of a recorded run."""
     con.execute("update ops.run_history set status = ? where run_id = ?", [status, run_id])

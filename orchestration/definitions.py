@@ -8,7 +8,7 @@ from orchestration.assets.raw import raw_assets
 from orchestration.assets.reports import funnel_hourglass
 from orchestration.checks import source_checks
 from orchestration.jobs import nightly_job, rebuild_days_job
-from orchestration.resources import dbt_resource
+from orchestration.resources import WorkingDatabase, dbt_resource
 from orchestration.schedules import nightly_schedule
 from orchestration.sensors import landing_files_sensor
 
@@ -18,7 +18,7 @@ defs = Definitions(
     jobs=[nightly_job, rebuild_days_job],
     schedules=[nightly_schedule],
     sensors=[landing_files_sensor],
-    resources={"dbt": dbt_resource},
-    # One process writes the DuckDB file at a time: steps run one after another.
+    resources={"dbt": dbt_resource, "work_db": WorkingDatabase()},
+    # part of the one-writer rule (orchestration/resources.py): steps run one after another
     executor=in_process_executor,
 )

@@ -3,9 +3,7 @@
 from dagster import AssetSelection, define_asset_job
 
 from orchestration.hooks import record_failed_run
-
-# Only one run writes the working database at a time (see dagster.yaml).
-WRITER_TAGS = {"hourglass/writer": "warehouse"}
+from orchestration.resources import WRITER_TAGS
 
 # Landing files to the published file: every asset of the code location.
 nightly_job = define_asset_job(

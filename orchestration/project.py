@@ -1,10 +1,38 @@
-"""The dbt project, created once. `dagster dev` parses it on start; elsewhere
-build the manifest first with `dagster-dbt project prepare-and-package
---file orchestration/project.py` (the demo command and CI do)."""
+"""The dbt project, created once, run with the dbt installed beside this Python.
 
-from dagster_dbt import DbtProject
+`dagster dev` parses it on start; elsewhere build the manifest first with
+`dagster-dbt project prepare-and-package --file orchestration/project.py`
+(the demo command and CI do). Both use `LocalDbtPreparer`, so neither needs
+the virtualenv activated or dbt on PATH.
+"""
+
+import sys
+from pathlib import Path
+
+from dagster_dbt import DbtCliResource, DbtProject, DbtProjectPreparer
+from dagster_shared.record import replace
 
 from hourglass.settings import PROJECT_ROOT
 
-dbt_project = DbtProject(project_dir=PROJECT_ROOT, profiles_dir=PROJECT_ROOT)
+# dagster-dbt runs the `dbt` it finds on PATH unless told otherwise; an
+# unactivated virtualenv has its dbt beside the interpreter, not on PATH.
+DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
+
+
+class LocalDbtPreparer(DbtProjectPreparer):
+    """Parses the project into target/manifest.json with `DBT_EXECUTABLE`
+    (the project has no dbt packages to install)."""
+
+    def prepare_if_dev(self, project: DbtProject) -> None:
+        if self.using_dagster_dev():
+            self.prepare(project)
+
+    def prepare(self, project: DbtProject) -> None:
+        dbt = DbtCliResource(project_dir=project, dbt_executable=DBT_EXECUTABLE)
+        dbt.cli(["parse", "--quiet"], target_path=project.target_path).wait()
+
+
+dbt_project = replace(
+    DbtProject(project_dir=PROJECT_ROOT, profiles_dir=PROJECT_ROOT), preparer=LocalDbtPreparer()
+)
 dbt_project.prepare_if_dev()

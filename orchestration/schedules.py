@@ -2,13 +2,13 @@
 
 from dagster import DefaultScheduleStatus, ScheduleDefinition
 
-from hourglass import settings
+from hourglass.settings import Settings
 from orchestration.jobs import nightly_job
 
 nightly_schedule = ScheduleDefinition(
     name="nightly_schedule",
     job=nightly_job,
-    cron_schedule=settings.nightly_cron(),
+    cron_schedule=Settings.from_env().nightly_cron,
     execution_timezone="UTC",
     default_status=DefaultScheduleStatus.RUNNING,
     description="Load what landed, build, check and publish, every night.",

@@ -1,19 +1,19 @@
 """Run the nightly job when new or changed files land, between scheduled runs."""
 
 import hashlib
+from pathlib import Path
 
 from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, SkipReason, sensor
 
-from hourglass import settings
 from hourglass.contract import SOURCES
 from hourglass.loading import discover_files
+from hourglass.settings import Settings
 from orchestration.jobs import nightly_job
 
 
-def landing_fingerprint() -> str:
+def landing_fingerprint(landing: Path) -> str:
     """A digest of every accepted landing file's path, size and modification time."""
     digest = hashlib.sha256()
-    landing = settings.landing_dir()
     for source in SOURCES:
         for relative in discover_files(landing, source)[0]:
             stat = (landing / relative).stat()
@@ -28,7 +28,7 @@ def landing_fingerprint() -> str:
     description="Starts the nightly job when the landing zone changed (reads file listings only).",
 )
 def landing_files_sensor(context: SensorEvaluationContext):
-    fingerprint = landing_fingerprint()
+    fingerprint = landing_fingerprint(Settings.from_env().landing_dir)
     if fingerprint == context.cursor:
         return SkipReason("no new or changed landing files")
     context.update_cursor(fingerprint)

@@ -83,27 +83,12 @@ def rows(con, sql: str) -> list[tuple]:
 @pytest.fixture(scope="session")
 def dbt_manifest():
     """The dbt manifest the Dagster definitions are built from (as CI builds it)."""
-    import os
     import subprocess
-    import sys
 
+    from hourglass.cli import prepare_command
     from hourglass.settings import PROJECT_ROOT
 
-    bin_dir = Path(sys.executable).parent
-    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
-    subprocess.run(
-        [
-            str(bin_dir / "dagster-dbt"),
-            "project",
-            "prepare-and-package",
-            "--file",
-            "orchestration/project.py",
-        ],
-        cwd=PROJECT_ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    subprocess.run(prepare_command(), cwd=PROJECT_ROOT, check=True, capture_output=True)
     return PROJECT_ROOT / "target" / "manifest.json"
 
 
@@ -114,7 +99,7 @@ def warehouse_env(tmp_path, monkeypatch):
     work = tmp_path / "work" / "warehouse.duckdb"
     monkeypatch.setenv("HOURGLASS_LANDING_DIR", str(landing_dir))
     monkeypatch.setenv("HOURGLASS_WORK_PATH", str(work))
-    monkeypatch.setenv("HOURGLASS_WAREHOUSE_PATH", str(tmp_path / "published.duckdb"))
+    monkeypatch.setenv("HOURGLASS_PUBLISHED_PATH", str(tmp_path / "published.duckdb"))
     monkeypatch.setenv("HOURGLASS_REPORTS_DIR", str(tmp_path / "reports"))
     return landing_dir, work
 
@@ -148,9 +133,17 @@ class Demo:
             "DAGSTER_HOME": str(self.root / "dagster"),
             "HOURGLASS_LANDING_DIR": str(self.landing),
             "HOURGLASS_WORK_PATH": str(self.work),
-            "HOURGLASS_WAREHOUSE_PATH": str(self.published),
+            "HOURGLASS_PUBLISHED_PATH": str(self.published),
             "HOURGLASS_REPORTS_DIR": str(self.reports),
         }
+
+    def settings(self):
+        """This environment's settings (other variables as the process has them)."""
+        import os
+
+        from hourglass.settings import Settings
+
+        return Settings.from_env({**os.environ, **self.environment()})
 
 
 @pytest.fixture(scope="session")
@@ -163,10 +156,7 @@ def demo_warehouse(dbt_manifest, tmp_path_factory) -> Demo:
     root = tmp_path_factory.mktemp("demo")
     demo = Demo(root)
     generate(DemoConfig(out=demo.landing, days=60, requests_per_day=1500, accounts=80))
-    with pytest.MonkeyPatch.context() as patch:
-        for name, value in demo.environment().items():
-            patch.setenv(name, value)
-        run_nightly(demo.landing, demo.published)
+    run_nightly(demo.settings())
     return demo
 
 

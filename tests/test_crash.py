@@ -35,10 +35,7 @@ def _demo(root: Path, source: Path) -> Demo:
 
 
 def _environment(demo: Demo) -> dict[str, str]:
-    env = nightly_environment(demo.landing, demo.published)
-    env.update(demo.environment())
-    Path(env["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
-    return env
+    return nightly_environment(demo.settings())
 
 
 def _run_and_kill(demo: Demo, marker: str, delay: float) -> None:
@@ -98,10 +95,7 @@ def baseline(dbt_manifest, tmp_path_factory):
     source = root / "source"
     generate(DemoConfig(out=source, days=20, requests_per_day=1500, accounts=50, seed=9))
     demo = _demo(root / "uninterrupted", source)
-    with pytest.MonkeyPatch.context() as patch:
-        for name, value in demo.environment().items():
-            patch.setenv(name, value)
-        run_nightly(demo.landing, demo.published)
+    run_nightly(demo.settings())
     return source, _marts(demo.published), _loaded(demo.work)
 
 

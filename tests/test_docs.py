@@ -63,3 +63,12 @@ def test_dbt_docs_generate_documents_every_mart(demo_warehouse, tmp_path):
         built = catalog["nodes"][node["unique_id"]]["columns"]
         undocumented = [c for c in built if not node["columns"].get(c, {}).get("description")]
         assert undocumented == [], node["name"]
+
+
+def test_readme_links_resolve():
+    readme = (PROJECT_ROOT / "README.md").read_text()
+    targets = re.findall(r"\]\(([^)#\s]+)[^)]*\)", readme)
+    local = [t for t in targets if not re.match(r"[a-z]+:", t)]
+    assert "docs/metrics.md" in local
+    assert [t for t in local if not (PROJECT_ROOT / t).exists()] == []
+    assert [t for t in local if t.startswith("..")] == []  # nothing outside the repository

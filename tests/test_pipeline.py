@@ -168,7 +168,7 @@ def test_a_source_over_the_reject_limit_fails_the_run(dbt_manifest, warehouse_en
     ]
 
 
-def test_nightly_command_on_generated_demo_data(demo_warehouse, monkeypatch):
+def test_nightly_command_on_generated_demo_data(demo_warehouse):
     """The README's path: `dagster job execute` on a generated landing zone, twice."""
     demo = demo_warehouse
     con = duckdb.connect(str(demo.work), read_only=True)
@@ -204,9 +204,7 @@ def test_nightly_command_on_generated_demo_data(demo_warehouse, monkeypatch):
     published.close()
     assert (demo.reports / "funnel_hourglass.html").exists()
 
-    for name, value in demo.environment().items():
-        monkeypatch.setenv(name, value)
-    run_nightly(demo.landing, demo.published)  # nothing new: nothing loads twice
+    run_nightly(demo.settings())  # nothing new: nothing loads twice
     con = duckdb.connect(str(demo.work), read_only=True)
     assert (
         con.execute("select count(*), sum(rows_loaded) from raw.loaded_files").fetchall()
@@ -255,3 +253,69 @@ def test_rebuild_days_job_rebuilds_exactly_the_requested_days(dbt_manifest, ware
     ).fetchall() == [(dt.date(2026, 11, 19), 3), (dt.date(2026, 11, 20), 2)]
     # a second published version, from the rebuild
     assert con.execute("select count(*) from ops.run_history").fetchall() == [(2,)]
+
+
+def _failure_messages(result) -> list[str]:
+    """The error message of each failed step, in order."""
+    return [
+        e.event_specific_data.error.message.strip()
+        for e in result.all_events
+        if e.event_type_value == "STEP_FAILURE"
+    ]
+
+
+def test_an_empty_landing_zone_stops_before_publishing_naming_what_is_missing(
+    dbt_manifest, warehouse_env
+):
+    landing_dir, work = warehouse_env
+    landing_dir.mkdir(parents=True)
+    result = run_nightly_in_process()
+    assert not result.success
+    messages = _failure_messages(result)
+    assert sorted(m.splitlines()[-1] for m in messages) == [
+        f"dagster._core.definitions.events.Failure: required source {name} has no landing "
+        f"files in {landing_dir / name}"
+        for name in ("api_logs", "applications", "signups", "support_tickets")
+    ]
+    assert not (work.parent.parent / "published.duckdb").exists()
+
+
+def test_a_landing_zone_without_requests_stops_before_publishing(dbt_manifest, warehouse_env):
+    landing_dir, work = warehouse_env
+    _handmade_landing(landing_dir)
+    for path in (landing_dir / "api_logs").rglob("*.*"):
+        path.unlink()
+    Landing(landing_dir).csv(
+        "api_logs/empty.csv", "request_id,requested_at,app_id,environment,method,path\n"
+    )
+    result = run_nightly_in_process()
+    assert not result.success
+    assert [m.splitlines()[-1] for m in _failure_messages(result)] == [
+        "dagster._core.definitions.events.Failure: no requests: raw.api_logs is empty after "
+        f"loading {landing_dir / 'api_logs'}"
+    ]
+    assert not (work.parent.parent / "published.duckdb").exists()
+
+
+def test_a_working_database_never_publishes_into_another_published_file(
+    dbt_manifest, warehouse_env, tmp_path
+):
+    from hourglass.work_database import claim
+
+    landing_dir, work = warehouse_env
+    _handmade_landing(landing_dir)
+    other = tmp_path / "other" / "published.duckdb"
+    work.parent.mkdir(parents=True)
+    with duckdb.connect(str(work)) as con:
+        claim(con, other)  # as a run publishing `other` would have
+    result = run_nightly_in_process()
+    assert not result.success
+    messages = {m.splitlines()[-1] for m in _failure_messages(result)}
+    assert messages == {
+        f"dagster._core.definitions.events.Failure: the working database {work} builds "
+        f"{other}, not {tmp_path / 'published.duckdb'}: set HOURGLASS_WORK_PATH to a "
+        "working database of its own"
+    }
+    assert not (tmp_path / "published.duckdb").exists()
+    with duckdb.connect(str(work), read_only=True) as con:  # nothing was loaded into it
+        assert con.execute("select schema_name from duckdb_tables()").fetchall() == [("ops",)]

@@ -26,13 +26,9 @@ def published(demo_warehouse: Demo) -> Path:
     return demo_warehouse.published
 
 
-def test_readers_see_no_error_and_one_version_per_read_during_a_full_run(
-    dbt_manifest, tmp_path, monkeypatch
-):
+def test_readers_see_no_error_and_one_version_per_read_during_a_full_run(dbt_manifest, tmp_path):
     root = tmp_path
     demo = Demo(root)
-    for name, value in demo.environment().items():
-        monkeypatch.setenv(name, value)
     source = root / "source"
     generate(DemoConfig(out=source, days=30, requests_per_day=1500, accounts=60, seed=5))
     # a first night with the first two weeks, so there is a version to read
@@ -43,7 +39,7 @@ def test_readers_see_no_error_and_one_version_per_read_during_a_full_run(
             target = demo.landing / path.relative_to(source)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(path.read_bytes())
-    run_nightly(demo.landing, demo.published)
+    run_nightly(demo.settings())
     for path in (source / "api_logs").rglob("*"):
         if path.is_file():
             target = demo.landing / path.relative_to(source)
@@ -61,7 +57,7 @@ def test_readers_see_no_error_and_one_version_per_read_during_a_full_run(
         ]
     )
     try:
-        run_nightly(demo.landing, demo.published)  # the full second night
+        run_nightly(demo.settings())  # the full second night
     finally:
         stop.touch()
         reader.wait(timeout=60)

@@ -7,8 +7,8 @@ from typing import Any
 from dagster import AssetExecutionContext, Config
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
-from orchestration.assets.raw import WRITER_POOL
 from orchestration.project import dbt_project
+from orchestration.resources import WRITER_POOL
 
 
 class HourglassTranslator(DagsterDbtTranslator):

@@ -1,10 +1,10 @@
 """One asset per landing source: load its new and changed files into raw.<source>."""
 
-import duckdb
 from dagster import (
     AssetExecutionContext,
     AssetsDefinition,
     AssetSpec,
+    Failure,
     MaterializeResult,
     MetadataValue,
     TableColumn,
@@ -13,11 +13,9 @@ from dagster import (
     multi_asset,
 )
 
-from hourglass import settings
 from hourglass.contract import SOURCES
 from hourglass.loading import Loader, SourceResult, plan_ids
-
-WRITER_POOL = "duckdb_writer"  # every asset that writes the warehouse file
+from orchestration.resources import WRITER_POOL, WorkingDatabase
 
 _FILES_SCHEMA = TableSchema(
     columns=[
@@ -61,21 +59,33 @@ def _metadata(result: SourceResult) -> dict:
     }
 
 
-def load_source(context: AssetExecutionContext, name: str) -> dict:
+def load_source(context: AssetExecutionContext, work_db: WorkingDatabase, name: str) -> dict:
     """Load one source into the working database; return the load's metadata.
-    Whether the rejects are acceptable is the reject_rate check's call."""
-    settings.work_path().parent.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(settings.work_path())) as con:
+    Whether the rejects are acceptable is the reject_rate check's call.
+
+    Raises Failure, before anything can be published, when a required source
+    has no accepted file, or when the working database holds no request."""
+    landing = work_db.settings.landing_dir
+    with work_db.connect() as con:
         loader = Loader(
             con,
-            settings.landing_dir(),
+            landing,
             batch_id=context.run.run_id,
             allowed={"subscriptions": {"plan_id": plan_ids(con)}},
         )
         result = loader.load_source(name)
+        requests = (
+            con.execute("select count(*) from raw.api_logs").fetchall()[0][0]
+            if name == "api_logs"
+            else None
+        )
+    if SOURCES[name].required and not result.files:
+        raise Failure(f"required source {name} has no landing files in {landing / name}")
+    if requests == 0:
+        raise Failure(f"no requests: raw.api_logs is empty after loading {landing / name}")
     metadata = _metadata(result)
     if result.missing:
-        context.log.warning(f"source {name} is absent from {settings.landing_dir()}")
+        context.log.warning(f"source {name} is absent from {landing}")
     for f in result.files:
         if f.status == "rejected":
             context.log.error(f"rejected file {f.error}")
@@ -107,8 +117,8 @@ def _raw_asset(name: str) -> AssetsDefinition:
     specs = [spec, CHANGED_DAYS] if name == "api_logs" else [spec]
 
     @multi_asset(name=f"load_{name}", specs=specs, pool=WRITER_POOL)
-    def _load(context: AssetExecutionContext):
-        result = load_source(context, name)
+    def _load(context: AssetExecutionContext, work_db: WorkingDatabase):
+        result = load_source(context, work_db, name)
         yield MaterializeResult(asset_key=spec.key, metadata=result)
         if name == "api_logs":
             yield MaterializeResult(asset_key=CHANGED_DAYS.key)

@@ -2,8 +2,8 @@
 
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
-from hourglass import settings
 from hourglass.picture import write_picture
+from orchestration.resources import WorkingDatabase
 
 
 @asset(
@@ -17,7 +17,8 @@ from hourglass.picture import write_picture
     ],
     description="The ten-layer hourglass for the last 28 days, as a standalone HTML file.",
 )
-def funnel_hourglass(context: AssetExecutionContext) -> MaterializeResult:
-    path = write_picture(settings.work_path(), settings.reports_dir() / "funnel_hourglass.html")
+def funnel_hourglass(context: AssetExecutionContext, work_db: WorkingDatabase) -> MaterializeResult:
+    settings = work_db.settings
+    path = write_picture(settings.work_path, settings.reports_dir / "funnel_hourglass.html")
     context.log.info(f"hourglass written to {path}")
     return MaterializeResult(metadata={"path": MetadataValue.path(str(path))})
