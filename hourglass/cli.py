@@ -107,7 +107,7 @@ def _progress(event: re.Match) -> str | None:
     if event["event"] == "FAILURE":
         print(f"  failed  {step}", flush=True)
         return step
-    if "__" not in step:  # check steps are named <asset>__<check>
+    if not step.startswith("raw__"):  # the loaders' checks: raw__<source>_<check>
         took = re.search(r" in ([\d.]+\w+)\.$", event["text"])
         print(f"  done    {step}{f' ({took[1]})' if took else ''}", flush=True)
     return None
@@ -198,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{source:<18} {rows:>12,} rows")
         print(f"landing zone written to {args.out}")
     elif args.command == "demo":
-        return demo(settings, _config(args, settings.landing_dir))
+        return run_demo(settings, _config(args, settings.landing_dir))
     elif args.command == "summary":
         print(summary_text(settings.published_path, settings.work_path))
     elif args.command == "dagster-home":
@@ -209,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def demo(settings: Settings, config: DemoConfig) -> int:
+def run_demo(settings: Settings, config: DemoConfig) -> int:
     """Generate the demo landing zone, run the nightly job on it, print the summary.
 
     Freshness is judged at the end of the generated data (the day after

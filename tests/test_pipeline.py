@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 
 import duckdb
+import pytest
 from conftest import Landing, run_nightly_in_process
 
 from hourglass.cli import run_nightly
@@ -319,3 +321,21 @@ def test_a_working_database_never_publishes_into_another_published_file(
     assert not (tmp_path / "published.duckdb").exists()
     with duckdb.connect(str(work), read_only=True) as con:  # nothing was loaded into it
         assert con.execute("select schema_name from duckdb_tables()").fetchall() == [("ops",)]
+
+
+def test_the_nightly_command_names_what_is_missing_in_one_line(dbt_manifest, tmp_path):
+    from conftest import Demo
+
+    from hourglass.cli import RunFailed
+
+    demo = Demo(tmp_path)
+    _handmade_landing(demo.landing)
+    shutil.rmtree(demo.landing / "support_tickets")
+    log = tmp_path / "nightly.log"
+    with pytest.raises(RunFailed) as failure:
+        run_nightly(demo.settings(), log)
+    assert str(failure.value) == (
+        "load_support_tickets: required source support_tickets has no landing files in "
+        f"{demo.landing / 'support_tickets'}"
+    )
+    assert "STEP_FAILURE" in log.read_text() and not demo.published.exists()
