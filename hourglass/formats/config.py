@@ -87,7 +87,9 @@ class ColumnMapping(BaseModel):
     unmapped: Literal["keep", "missing"] = Field(
         "keep", description="a value the map does not list: kept as is, or missing"
     )
-    multiply: float | None = Field(None, gt=0, description="unit conversion factor")
+    multiply: float | None = Field(
+        None, gt=0, allow_inf_nan=False, description="unit conversion factor"
+    )
     timestamp: list[str] = Field(
         default_factory=list,
         description="timestamp forms tried in order: epoch_s, epoch_ms, clf or a strptime pattern",

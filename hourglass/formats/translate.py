@@ -119,10 +119,11 @@ def _value_map(text: str, mapping: ColumnMapping) -> str:
 
 
 def _multiply(text: str, factor: float) -> str:
+    # rounded to 9 decimals, so 0.083 s is 83 ms and not 83.00000000000001
     number = f"replace(trim({text}), ',', '.')"
     return (
         f"(case when regexp_full_match(trim({text}), {sql_literal(_DECIMAL)}) "
-        f"then cast(cast({number} as double) * {factor!r} as varchar) else {text} end)"
+        f"then cast(round(cast({number} as double) * {factor!r}, 9) as varchar) else {text} end)"
     )
 
 
