@@ -9,14 +9,7 @@ journeys as (
 ),
 
 stages as (
-    {%- set stages = [
-        ('signed_up', 'signed_up_at'),
-        ('created_application', 'first_application_at'),
-        ('sandbox_hello_world', 'first_sandbox_success_at'),
-        ('certified', 'certified_at'),
-        ('production_success', 'first_production_success_at'),
-    ] %}
-    {%- for stage, column in stages %}
+    {%- for stage, column in journey_stages() %}
         select
             cast(cohort_week as date) as cohort_week,
             developer_id,
