@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from hourglass.loading import sql_literal
+from hourglass.sql import quote_identifier, sql_literal
 
 PUBLISHED_SCHEMAS = ("marts",)
 VERSION_TABLE = "ops.published_version"
@@ -32,8 +32,7 @@ class Published:
     tables: dict[str, int]  # table -> rows
 
 
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+_quote = quote_identifier
 
 
 def _descriptions(manifest_path: Path | None) -> dict[str, tuple[str, dict[str, str]]]:

@@ -1,0 +1,40 @@
+"""Load landing files into the DuckDB `raw` schema (CONTRACT.md sections 1 and 1.1).
+
+Each file goes through discovery (discovery.py), a reader (readers.py), the column
+choice of its FileFormat (layout.py), the value rules in one set-based SQL pass
+(validation.py), and one transaction with its manifest row (manifest.py). Rows that
+fail go to `raw.rejects`; per file, rows_read = rows_loaded + rows_rejected.
+"""
+
+from hourglass.loading.discovery import discover_files, file_hash
+from hourglass.loading.layout import (
+    MISSING_VALUES,
+    ColumnSource,
+    FileFormat,
+    ReadOptions,
+    Scan,
+)
+from hourglass.loading.loader import FormatFor, Loader, load_landing, plan_ids
+from hourglass.loading.results import FileRejected, FileResult, SourceResult
+from hourglass.loading.schema import configure, ensure_raw_schema
+from hourglass.sql import sql_literal
+
+__all__ = [
+    "MISSING_VALUES",
+    "ColumnSource",
+    "FileFormat",
+    "FileRejected",
+    "FileResult",
+    "FormatFor",
+    "Loader",
+    "ReadOptions",
+    "Scan",
+    "SourceResult",
+    "configure",
+    "discover_files",
+    "ensure_raw_schema",
+    "file_hash",
+    "load_landing",
+    "plan_ids",
+    "sql_literal",
+]
