@@ -3,6 +3,7 @@
 from dagster import Definitions, in_process_executor
 
 from orchestration.assets.dbt import hourglass_dbt_assets
+from orchestration.assets.growth_reports import growth_report
 from orchestration.assets.publish import published_warehouse
 from orchestration.assets.raw import raw_assets
 from orchestration.assets.reports import funnel_hourglass
@@ -13,7 +14,13 @@ from orchestration.schedules import nightly_schedule
 from orchestration.sensors import landing_files_sensor
 
 defs = Definitions(
-    assets=[*raw_assets, hourglass_dbt_assets, funnel_hourglass, published_warehouse],
+    assets=[
+        *raw_assets,
+        hourglass_dbt_assets,
+        funnel_hourglass,
+        growth_report,
+        published_warehouse,
+    ],
     asset_checks=source_checks,
     jobs=[nightly_job, rebuild_days_job],
     schedules=[nightly_schedule],

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -314,3 +315,49 @@ def test_demo_growth_figures_are_plausible(demo):
            where copy = 1 and coalesce(acquisition_channel, '') = ''""",
     )
     assert unknown == no_channel and no_channel[0][0] > 0
+
+
+def test_nightly_job_renders_the_growth_pictures_from_the_marts(demo_warehouse, demo):
+    page = (demo_warehouse.reports / "growth.html").read_text()
+    cells = _rows(
+        demo,
+        """select cohort_start, period_number, retention_rate from marts.fct_retention
+           where entity_type = 'developer' and period_type = 'week'
+             and cohort_start >= (
+                 select max(cohort_start) - 7 * 11 from marts.fct_retention
+                 where entity_type = 'developer' and period_type = 'week')""",
+    )
+    assert page.count("<title>cohort ") == len(cells) > 12
+    for cohort, week, rate in cells:
+        assert f"<title>cohort {cohort}, week {week}: {rate:.0%}</title>" in page
+    weeks = _rows(
+        demo,
+        """select period_start, new, retained, resurrected, churned
+           from marts.fct_growth_accounting
+           where entity_type = 'developer' and period_type = 'week'
+           order by period_start desc limit 12""",
+    )
+    # the demo's 60 days hold 9 weeks: every one is drawn
+    assert page.count('class="churned"') == len(weeks) == 9
+    for start, new, retained, _, churned in weeks:
+        for count, name in ((new, "new"), (retained, "retained"), (churned, "churned")):
+            assert f"<title>{start}: {count:,} {name}</title>" in page
+
+
+def test_growth_pictures_render_in_headless_chromium(demo_warehouse):
+    """Chromium parses the page into the same cells and bars (an SVG it could not
+    read would leave them out of the DOM)."""
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert browser, "headless Chromium is needed to check the pictures in a browser"
+    page = demo_warehouse.reports / "growth.html"
+    dom = subprocess.run(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", page.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+    source = page.read_text()
+    assert dom.count("<rect") == source.count("<rect") > 50
+    assert dom.count("<svg") == 2
+    assert "Retention by weekly sign-up cohort" in dom
