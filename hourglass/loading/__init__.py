@@ -6,7 +6,7 @@ choice of its FileFormat (layout.py), the value rules in one set-based SQL pass
 fail go to `raw.rejects`; per file, rows_read = rows_loaded + rows_rejected.
 """
 
-from hourglass.loading.discovery import discover_files, file_hash
+from hourglass.loading.discovery import Discovery, discover, discover_files, file_hash
 from hourglass.loading.layout import (
     MISSING_VALUES,
     ColumnSource,
@@ -17,11 +17,14 @@ from hourglass.loading.layout import (
 from hourglass.loading.loader import FormatFor, Loader, load_landing, plan_ids
 from hourglass.loading.results import FileRejected, FileResult, SourceResult
 from hourglass.loading.schema import configure, ensure_raw_schema
+from hourglass.loading.validation import Plausible
 from hourglass.sql import sql_literal
 
 __all__ = [
     "MISSING_VALUES",
+    "Plausible",
     "ColumnSource",
+    "Discovery",
     "FileFormat",
     "FileRejected",
     "FileResult",
@@ -31,6 +34,7 @@ __all__ = [
     "Scan",
     "SourceResult",
     "configure",
+    "discover",
     "discover_files",
     "ensure_raw_schema",
     "file_hash",

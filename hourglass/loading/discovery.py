@@ -1,30 +1,81 @@
-"""Which files of a landing source folder are data (CONTRACT.md section 1)."""
+"""Which files of a landing source folder are data (CONTRACT.md sections 1 and 1.1)."""
 
 from __future__ import annotations
 
 import hashlib
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from hourglass.contract import ACCEPTED_EXTENSIONS
 
 
-def discover_files(landing_dir: Path, source: str) -> tuple[list[str], list[str]]:
-    """Accepted and ignored files of a source, as paths relative to the landing dir,
-    in byte order of the relative path (the contract's tie-break order)."""
+@dataclass
+class Discovery:
+    """A source folder's files: `accepted` relative paths (to the landing dir) in
+    byte order, and `ignored` relative path -> why it is not loaded."""
+
+    accepted: list[str] = field(default_factory=list)
+    ignored: dict[str, str] = field(default_factory=dict)
+
+
+def discover(landing_dir: Path, source: str) -> Discovery:
+    """Walk `<landing>/<source>` following symbolic links.
+
+    Names starting with `.` or `_` (files and folders) are not data; files of
+    other extensions are ignored; a link that leads nowhere is ignored; a file
+    reached twice (a link and its target) is accepted once, under the first of
+    its paths in byte order. Paths are listed in byte order (the contract's
+    tie-break order).
+    """
+    found = Discovery()
     root = landing_dir / source
     if not root.is_dir():
-        return [], []
-    accepted, ignored = [], []
-    for path in root.rglob("*"):
-        if not path.is_file():
+        return found
+    candidates: list[tuple[str, Path]] = []
+    visited: set[str] = set()
+    for folder, subfolders, files in os.walk(root, followlinks=True):
+        here = Path(folder)
+        real = os.path.realpath(here)
+        if real in visited:  # a link back into a folder already walked
+            subfolders[:] = []
             continue
-        relative = path.relative_to(landing_dir).as_posix()
-        if path.name.lower().endswith(ACCEPTED_EXTENSIONS):
-            accepted.append(relative)
+        visited.add(real)
+        for name in sorted(subfolders):
+            if name.startswith((".", "_")):
+                found.ignored[_relative(here / name, landing_dir) + "/"] = "hidden folder"
+                subfolders.remove(name)
+        for name in files:
+            path = here / name
+            relative = _relative(path, landing_dir)
+            if name.startswith((".", "_")):
+                found.ignored[relative] = "hidden file"
+            elif not path.exists():  # a dangling link, to a file or to a folder
+                found.ignored[relative] = "a link that leads nowhere"
+            elif not name.lower().endswith(ACCEPTED_EXTENSIONS):
+                found.ignored[relative] = f"not an accepted file type {ACCEPTED_EXTENSIONS}"
+            else:
+                candidates.append((relative, path))
+    seen: dict[str, str] = {}
+    for relative, path in sorted(candidates, key=lambda c: c[0].encode()):
+        target = os.path.realpath(path)
+        if target in seen:
+            found.ignored[relative] = f"the same file as {seen[target]}"
         else:
-            ignored.append(relative)
-    key = lambda p: p.encode()  # noqa: E731
-    return sorted(accepted, key=key), sorted(ignored, key=key)
+            seen[target] = relative
+            found.accepted.append(relative)
+    found.ignored = dict(sorted(found.ignored.items(), key=lambda item: item[0].encode()))
+    return found
+
+
+def discover_files(landing_dir: Path, source: str) -> tuple[list[str], list[str]]:
+    """Accepted and ignored files of a source (see `discover`), as relative paths."""
+    found = discover(landing_dir, source)
+    return found.accepted, list(found.ignored)
+
+
+def _relative(path: Path, landing_dir: Path) -> str:
+    return path.relative_to(landing_dir).as_posix()
 
 
 def file_hash(path: Path) -> str:

@@ -99,13 +99,22 @@ class Scan:
         JSON value; Parquet: the native column). Nested JSON fields are reached
         from `_json` (the whole record as JSON) in JSON scans.
     duplicates: lower-case names that occur more than once in a CSV header.
-    types: DuckDB type of each `_scan` column, by column name.
+    decimal_comma: number columns of text kind accept a decimal comma (`31,3`):
+        set for semicolon-delimited CSV.
+    row_checks: (SQL condition over `_scan`, reason) that reject a whole record
+        before any column is checked, e.g. a CSV header line repeated mid-file.
+    types: DuckDB type of each `_scan` column, by column name (Parquet).
+    unreadable: Parquet columns DuckDB cannot read at all, lower-case name ->
+        Parquet type; a layout that uses one rejects the file naming it.
     """
 
     reader: str
     fields: dict[str, ColumnSource]
     duplicates: frozenset[str] = frozenset()
+    decimal_comma: bool = False
+    row_checks: tuple[tuple[str, str], ...] = ()
     types: dict[str, str] = field(default_factory=dict)
+    unreadable: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -126,6 +135,12 @@ class FileFormat:
         duplicated = [c for c in source.column_names if c in scan.duplicates]
         if duplicated:
             raise FileRejected(f"duplicate column {duplicated[0]}")
+        unreadable = [c for c in source.column_names if c in scan.unreadable]
+        if unreadable:
+            name = unreadable[0]
+            raise FileRejected(
+                f"column {name} of Parquet type {scan.unreadable[name]} cannot be read"
+            )
         chosen = {c: scan.fields[c] for c in source.column_names if c in scan.fields}
         missing = [c for c in source.required_columns if c not in chosen]
         if missing:

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import duckdb
 
-from hourglass.contract import ACCEPTED_EXTENSIONS, SOURCES, Source
-from hourglass.loading.discovery import discover_files, file_hash, format_of
+from hourglass.contract import SOURCES, Source
+from hourglass.loading.discovery import discover, file_hash, format_of
 from hourglass.loading.layout import FileFormat
 from hourglass.loading.manifest import FileRecord, commit_file, previous_hash
-from hourglass.loading.readers import READERS
+from hourglass.loading.readers import READERS, first_line
 from hourglass.loading.results import FileRejected, FileResult, SourceResult
 from hourglass.loading.schema import configure, ensure_raw_schema
-from hourglass.loading.validation import checked_sql
+from hourglass.loading.validation import Plausible, checked_sql, native_types
 from hourglass.sql import sql_literal
 
 log = logging.getLogger(__name__)
@@ -35,8 +35,11 @@ class Loader:
 
     allowed: per source, per column, values that replace the contract's allowed
     set (e.g. the plan catalogue's ids). format_for: which FileFormat reads a
-    file (default: the contract's own layout). memory_limit, threads and
-    temp_directory are the DuckDB session limits (None: DuckDB's default).
+    file (default: the contract's own layout). plausible: the timestamp window
+    (default 2000-01-01 to 2 days after the load). memory_limit, threads and
+    temp_directory are the DuckDB session limits (None: the connection's own).
+    No input file makes a method raise: a file that cannot be loaded is
+    recorded as rejected with the cause.
     """
 
     def __init__(
@@ -46,6 +49,7 @@ class Loader:
         batch_id: str,
         allowed: Mapping[str, Mapping[str, Iterable[str]]] | None = None,
         format_for: FormatFor = _default_format,
+        plausible: Plausible | None = None,
         memory_limit: str | None = None,
         threads: int | None = None,
         temp_directory: str | None = None,
@@ -55,6 +59,7 @@ class Loader:
         self.batch_id = batch_id
         self.allowed = allowed or {}
         self.format_for = format_for
+        self.plausible = plausible or Plausible()
         configure(con, memory_limit, threads, temp_directory)
         ensure_raw_schema(con)
 
@@ -67,10 +72,11 @@ class Loader:
             if source.required:
                 log.warning("required source %s has no folder in %s", name, self.landing_dir)
             return result
-        files, result.ignored = discover_files(self.landing_dir, name)
-        for ignored in result.ignored:
-            log.warning("ignored %s: not an accepted file type %s", ignored, ACCEPTED_EXTENSIONS)
-        for relative in files:
+        found = discover(self.landing_dir, name)
+        result.ignored = list(found.ignored)
+        for ignored, why in found.ignored.items():
+            log.warning("ignored %s: %s", ignored, why)
+        for relative in found.accepted:
             result.files.append(self.load_file(source, relative))
         return result
 
@@ -78,30 +84,61 @@ class Loader:
         """Load one file (path relative to the landing dir) unless its content is
         already loaded; a file that cannot be read is recorded as rejected."""
         path = self.landing_dir / relative
-        digest = file_hash(path)
+        try:
+            size, digest = path.stat().st_size, file_hash(path)
+        except OSError as exc:
+            return self._reject(source, relative, 0, "", f"cannot be opened: {exc.strerror}")
         previous = previous_hash(self.con, source.name, relative)
         if previous == digest:
             return FileResult(source.name, relative, "unchanged")
-        replacing = previous is not None
-        size = path.stat().st_size
+        status = "replaced" if previous is not None else "loaded"
         try:
-            file_format = self.format_for(source, relative)
-            scan = READERS[format_of(path.name)](self.con, path, file_format.read)
-            columns = file_format.columns(source, scan)
+            self._check(source, relative, path)
+            record = FileRecord(relative, size, digest, status)
+            counts = commit_file(self.con, source, record, self.batch_id, previous is not None)
         except FileRejected as exc:
-            error = f"{relative}: {exc}"
-            log.error("rejected file %s", error)
-            record = FileRecord(relative, size, digest, "rejected", error)
-            commit_file(self.con, source, record, self.batch_id, replacing)
-            return FileResult(source.name, relative, "rejected", error=error)
+            return self._reject(source, relative, size, digest, str(exc), previous is not None)
+        except (duckdb.Error, ValueError, RuntimeError, OSError) as exc:
+            # Not a value the rules foresee: the file is rejected, the load goes on.
+            reason = f"could not be loaded: {first_line(exc)}"
+            return self._reject(source, relative, size, digest, reason, previous is not None)
+        return FileResult(source.name, relative, status, *counts)
+
+    def _check(self, source: Source, relative: str, path: Path) -> None:
+        """Read the file and validate it into temp table `_checked` (with `_malformed`)."""
+        file_format = self.format_for(source, relative)
+        scan = READERS[format_of(path.name)](self.con, path, file_format.read)
+        empty = not self.con.execute(
+            "select exists (select 1 from _scan) or exists (select 1 from _malformed)"
+        ).fetchall()[0][0]
+        columns = {} if empty else file_format.columns(source, scan)
         self.con.execute(
             "create or replace temp table _checked as "
-            + checked_sql(source, columns, self.allowed.get(source.name, {}))
+            + checked_sql(
+                source,
+                columns,
+                self.allowed.get(source.name, {}),
+                scan=scan,
+                types=native_types(self.con, columns),
+                missing_values=file_format.read.missing_values,
+                plausible=self.plausible,
+            )
         )
-        status = "replaced" if replacing else "loaded"
-        record = FileRecord(relative, size, digest, status)
-        counts = commit_file(self.con, source, record, self.batch_id, replacing)
-        return FileResult(source.name, relative, status, *counts)
+
+    def _reject(
+        self,
+        source: Source,
+        relative: str,
+        size: int,
+        digest: str,
+        reason: str,
+        replacing: bool = False,
+    ) -> FileResult:
+        error = f"{relative}: {reason}"
+        log.error("rejected file %s", error)
+        record = FileRecord(relative, size, digest, "rejected", error)
+        commit_file(self.con, source, record, self.batch_id, replacing)
+        return FileResult(source.name, relative, "rejected", error=error)
 
 
 def plan_ids(con: duckdb.DuckDBPyConnection, path: Path | None = None) -> list[str]:
@@ -119,7 +156,7 @@ def load_landing(
     con: duckdb.DuckDBPyConnection, landing_dir: Path, batch_id: str, **options
 ) -> dict[str, SourceResult]:
     """Load every source of the landing zone (what the nightly job's loader assets do).
-    `options` are passed to Loader (format_for, memory_limit, threads, temp_directory)."""
+    `options` are passed to Loader (format_for, plausible, memory_limit, ...)."""
     loader = Loader(
         con, landing_dir, batch_id, allowed={"subscriptions": {"plan_id": plan_ids(con)}}, **options
     )

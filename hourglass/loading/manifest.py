@@ -98,7 +98,7 @@ def _insert_rows(con: duckdb.DuckDBPyConnection, source: Source, params: dict) -
         con,
         f"""insert into raw.{name} ({columns}, _file, _row_number, _batch_id, _loaded_at)
         select {columns}, $file, _row_number, $batch, now()
-        from _checked where _failed_column is null""",
+        from _checked where _failed_reason is null""",
         params,
     )
     _execute(
@@ -106,22 +106,22 @@ def _insert_rows(con: duckdb.DuckDBPyConnection, source: Source, params: dict) -
         f"""insert into raw.changed_days
         select distinct $batch, $source, $file,
             cast(timezone('UTC', {source.day_column}) as date), now()
-        from _checked where _failed_column is null""",
+        from _checked where _failed_reason is null""",
         params,
     )
     _execute(
         con,
         """insert into raw.rejects
         select $source, $file, _row_number, _failed_column, _failed_reason, $batch, now()
-        from _checked where _failed_column is not null
+        from _checked where _failed_reason is not null
         union all
         select $source, $file, _row_number, null, reason, $batch, now() from _malformed
         order by 3""",
         params,
     )
     loaded, rejected = con.execute(
-        """select count(*) filter (where _failed_column is null),
-                  count(*) filter (where _failed_column is not null)
+        """select count(*) filter (where _failed_reason is null),
+                  count(*) filter (where _failed_reason is not null)
                          + (select count(*) from _malformed)
            from _checked"""
     ).fetchall()[0]

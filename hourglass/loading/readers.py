@@ -1,141 +1,375 @@
-"""Readers: scan one landing file into the temp relation `_scan` (one row per record,
-`_row_number` from 1, the file's fields) and `_malformed` (records that could not be
-split into fields: row number and reason). See layout.py for what callers get back."""
+"""Readers: scan one landing file into the temp relations the validator reads.
+
+`_scan`: one row per record, `_row_number` (data rows from 1: a CSV's records
+after the header, a JSON file's lines) and the file's fields; `_malformed`:
+records that could not be split into fields (row number and reason). Each
+reader returns a `Scan` describing `_scan` (see layout.py) or raises
+FileRejected naming what is wrong with the whole file. No reader raises
+anything else for any input; readers never loop over rows in Python.
+"""
 
 from __future__ import annotations
 
 import csv
+import gzip
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 
-from hourglass.loading.layout import ColumnSource, ReadOptions, Scan, text_field
+from hourglass.loading.layout import ColumnSource, ReadOptions, Scan, json_field, text_field
 from hourglass.loading.results import FileRejected
 from hourglass.sql import quote_identifier, sql_literal
 
+# Records up to 64 MiB load (CONTRACT.md section 1.1); a longer one is rejected as
+# `record too large`. DuckDB sizes its read buffer from this limit.
+MAX_RECORD_BYTES = 64 * 1024 * 1024 + 1024
 _JSON_DELIMITER = "\x1f"  # a byte that never occurs in JSON text: one column per line
+_DELIMITERS = (",", ";", "\t", "|")
+# Other encodings are transcoded to UTF-8 first (DuckDB's own latin-1 reader refuses
+# bytes 0x80-0x9f and its encodings extension is not bundled).
+_ENCODINGS = {
+    "utf-8": "utf-8",
+    "utf8": "utf-8",
+    "latin-1": "latin-1",
+    "latin1": "latin-1",
+    "iso-8859-1": "latin-1",
+    "cp1252": "cp1252",
+    "windows-1252": "cp1252",
+    "utf-16": "utf-16",
+    "utf16": "utf-16",
+}
+# Why DuckDB's CSV reader set a record aside, in words a person understands.
+_CSV_REJECT_REASONS = {
+    "INVALID ENCODING": "bytes not valid in the file's encoding ({encoding})",
+    "LINE SIZE OVER MAXIMUM": "record too large",
+}
 
 
 def first_line(exc: Exception) -> str:
     """The first line of an exception's message (DuckDB's carry context lines)."""
-    return str(exc).strip().splitlines()[0]
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
-def _read_lines_sql(path: Path) -> str:
-    """A one-column scan of a text file (gzip by extension): one row per line, in order."""
+def _encoding(options: ReadOptions) -> str:
+    found = _ENCODINGS.get(options.encoding.strip().lower())
+    if found is None:
+        raise FileRejected(
+            f"encoding {options.encoding!r} is not supported (use one of utf-8, latin-1,"
+            " cp1252, utf-16)"
+        )
+    return found
+
+
+@contextmanager
+def _utf8(path: Path, options: ReadOptions) -> Iterator[Path]:
+    """The file as UTF-8: itself, or a transcoded temporary copy (streamed in 1 MiB
+    chunks by Python's codec). A byte the encoding does not define stays as it was,
+    so DuckDB rejects its record as not valid in the encoding."""
+    encoding = _encoding(options)
+    if encoding == "utf-8":
+        yield path
+        return
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    with tempfile.TemporaryDirectory(prefix="hourglass-") as folder:
+        copy = Path(folder) / path.name.removesuffix(".gz").removesuffix(".GZ")
+        try:
+            with (
+                opener(path, "rt", encoding=encoding, errors="surrogateescape") as source,
+                copy.open("w", encoding="utf-8", errors="surrogateescape") as target,
+            ):
+                shutil.copyfileobj(source, target, 1 << 20)
+        except (OSError, EOFError, UnicodeError) as exc:
+            raise FileRejected(f"cannot be read as {options.encoding}: {exc}") from exc
+        yield copy
+
+
+def _unreadable(path: Path, exc: Exception, what: str) -> FileRejected:
+    """A file-level reject for a reader's exception, naming gzip when that is the cause."""
+    message = first_line(exc)
+    compressed = re.search(r"gzip|zlib|inflate|decompress", message, re.IGNORECASE)
+    if path.name.lower().endswith(".gz") and compressed:
+        return FileRejected(f"not a readable {what} file: not valid gzip ({message})")
+    return FileRejected(f"not a readable {what} file: {message}")
+
+
+def _read_csv_sql(path: Path, settings: str) -> str:
     return (
-        f"read_csv({sql_literal(str(path))}, columns = {{'line': 'VARCHAR'}}, header = false, "
-        f"delim = {sql_literal(_JSON_DELIMITER)}, quote = '', escape = '', auto_detect = false, "
-        "strict_mode = false)"
+        f"read_csv({sql_literal(str(path))}, {settings}, auto_detect = false, "
+        f"max_line_size = {MAX_RECORD_BYTES}, "
+        "store_rejects = true, rejects_table = '_csv_rejects', rejects_scan = '_csv_scans')"
     )
 
 
-def _types(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    return {row[0]: row[1] for row in con.execute("describe _scan").fetchall()}
+_LINES = (
+    "columns = {'line': 'VARCHAR'}, header = false, "
+    f"delim = {sql_literal(_JSON_DELIMITER)}, quote = '', escape = '', strict_mode = false"
+)
 
 
-def scan_csv(con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions) -> Scan:
-    """Read a CSV into `_scan` (all text). The header is read as a line and parsed
-    here, so the data scan needs no sniffing: malformed lines (wrong column count,
-    broken quoting) go to `_malformed` with their data-row number."""
-    try:
-        first = con.execute(f"select line from {_read_lines_sql(path)} limit 1").fetchall()
-    except duckdb.Error as exc:
-        raise FileRejected(f"not a readable CSV file: {first_line(exc)}") from exc
-    header = next(csv.reader([first[0][0] or ""])) if first else []
-    if not header or header == [""]:
-        raise FileRejected("not a readable CSV file: no header line")
-    columns = "{" + ", ".join(f"{sql_literal(n)}: 'VARCHAR'" for n in header) + "}"
-    read_options = (
-        f"header = true, delim = ',', quote = '\"', escape = '\"', auto_detect = false, "
-        f"columns = {columns}"
-    )
+def _read_into(
+    con: duckdb.DuckDBPyConnection, table: str, select: str, path: Path, what: str
+) -> None:
+    """Create temp table `table` from a read_csv select, whose rejected records go to
+    `_csv_rejects`; a failure of the whole read rejects the file."""
     con.execute("drop table if exists _csv_rejects; drop table if exists _csv_scans")
     try:
-        con.execute(
-            f"""
-            create or replace temp table _parsed as
-            select * from read_csv({sql_literal(str(path))}, {read_options},
-                store_rejects = true, rejects_table = '_csv_rejects',
-                rejects_scan = '_csv_scans')
-            """
-        )
-    except duckdb.Error as exc:
-        raise FileRejected(f"not a readable CSV file: {first_line(exc)}") from exc
+        con.execute(f"create or replace temp table {table} as {select}")
+    except (duckdb.Error, ValueError, RuntimeError) as exc:
+        raise _unreadable(path, exc, what) from exc
+
+
+def _number_records(con: duckdb.DuckDBPyConnection, parsed: str, offset: int) -> str:
+    """SQL giving `parsed` with `_row_number`: the records' numbers 1..N in file order,
+    skipping the numbers of the records DuckDB set aside in `_malformed`
+    (`_csv_rejects.line` counts from the file's first line, hence `offset`)."""
     con.execute(
-        """
+        f"""
         create or replace temp table _malformed as
-        select distinct on (line) line - 1 as _row_number,
-            'malformed CSV row: ' || error_message as reason
+        select distinct on (line) line - {offset} as _row_number, error_type, error_message
         from _csv_rejects order by line
         """
     )
-    # Good rows keep file order (insertion order is preserved); their row numbers
-    # are the numbers 1..N that no malformed row took, in order.
-    con.execute(
-        """
-        create or replace temp table _scan as
+    if not con.execute("select count(*) from _malformed").fetchall()[0][0]:
+        return f"select rowid + 1 as _row_number, * from {parsed}"
+    return f"""
         with numbers as (
             select n as _row_number, row_number() over (order by n) as position
-            from range(1, (select count(*) from _parsed) + (select count(*) from _malformed) + 1)
+            from range(1, (select count(*) from {parsed}) + (select count(*) from _malformed) + 1)
                 as t(n)
             where n not in (select _row_number from _malformed)
         ),
-        parsed as (select *, rowid + 1 as position from _parsed)
+        parsed as (select *, rowid + 1 as position from {parsed})
         select numbers._row_number, parsed.* exclude (position)
         from parsed inner join numbers using (position)
+    """
+
+
+def _explain_malformed(con: duckdb.DuckDBPyConnection, options: ReadOptions, prefix: str) -> None:
+    """Give `_malformed` its final shape (_row_number, reason)."""
+    cases = " ".join(
+        f"when {sql_literal(kind)} then {sql_literal(reason.format(encoding=options.encoding))}"
+        for kind, reason in _CSV_REJECT_REASONS.items()
+    )
+    con.execute(
+        f"""
+        create or replace temp table _malformed as
+        select _row_number,
+            case error_type {cases} else {sql_literal(prefix)} || error_message end as reason
+        from _malformed
         """
     )
-    return Scan("csv", {n.lower(): text_field(n) for n in header}, types=_types(con))
+
+
+def _header(con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions) -> str | None:
+    """The file's first line (None for a file without any line)."""
+    con.execute("drop table if exists _csv_rejects; drop table if exists _csv_scans")
+    try:
+        found = con.execute(f"select line from {_read_csv_sql(path, _LINES)} limit 1").fetchall()
+    except (duckdb.Error, ValueError, RuntimeError) as exc:
+        raise _unreadable(path, exc, "CSV") from exc
+    rejected = con.execute("select error_type from _csv_rejects where line = 1").fetchall()
+    if rejected:
+        if rejected[0][0] == "INVALID ENCODING":
+            raise FileRejected(
+                f"the header line is not {options.encoding} text (a binary file, not CSV?)"
+            )
+        raise FileRejected("the header line is too large")
+    if not found:
+        return None
+    return (found[0][0] or "").lstrip("\ufeff")
+
+
+def scan_csv(con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions) -> Scan:
+    """Read a CSV into `_scan` (see `_scan_csv`), in the encoding of `options`."""
+    with _utf8(path, options) as readable:
+        return _scan_csv(con, readable, options)
 
 
 def scan_json(con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions) -> Scan:
-    """Read JSON lines into `_scan` (one text column per key)."""
-    try:
+    """Read JSON lines into `_scan` (see `_scan_json`), in the encoding of `options`."""
+    with _utf8(path, options) as readable:
+        return _scan_json(con, readable, options)
+
+
+def _scan_csv(con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions) -> Scan:
+    """Read a CSV into `_scan`: one VARCHAR column per header position (`c0`, `c1`,
+    ...), named in `Scan.fields` by the trimmed lower-case header name.
+
+    The delimiter (comma, semicolon, tab or pipe) is the one the header line uses
+    most; a semicolon file accepts decimal commas. Records DuckDB cannot split
+    (wrong number of fields, broken quoting, bytes invalid in the encoding, too
+    large) go to `_malformed`; a record repeating the header is rejected as a row.
+    """
+    header_line = _header(con, path, options)
+    if header_line is None:  # a zero-byte file or an empty gzip member: 0 rows
+        con.execute("create or replace temp table _scan (_row_number bigint)")
+        con.execute("create or replace temp table _malformed (_row_number bigint, reason varchar)")
+        return Scan("csv", {})
+    if "\x00" in header_line:
+        raise FileRejected("a binary file, not CSV text")
+    delimiter = max(_DELIMITERS, key=header_line.count)
+    header = next(csv.reader([header_line], delimiter=delimiter), [])
+    fields: dict[str, ColumnSource] = {}
+    duplicates, repeated = set(), []
+    for position, name in enumerate(header):
+        key = name.strip().lower()
+        column = f"c{position}"
+        if key:
+            repeated.append(f"trim({column}) = {sql_literal(name.strip())}")
+        if not key:
+            continue
+        if key in fields:
+            duplicates.add(key)
+        else:
+            fields[key] = text_field(column)
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header))) + "}"
+    settings = (
+        f"header = true, delim = {sql_literal(delimiter)}, quote = '\"', escape = '\"', "
+        f"columns = {columns}"
+    )
+    rows = f"select * from {_read_csv_sql(path, settings)}"
+    _read_into(con, "_parsed", rows, path, "CSV")
+    con.execute(f"create or replace temp table _scan as {_number_records(con, '_parsed', 1)}")
+    _explain_malformed(con, options, "malformed CSV row: ")
+    # A file where no record parses (all split wrongly) is not the CSV its header says.
+    unparsed = con.execute(
+        """select min(reason) from _malformed
+        where not exists (select 1 from _scan)
+        having bool_and(starts_with(reason, 'malformed CSV row'))"""
+    ).fetchall()
+    if unparsed and unparsed[0][0]:
+        raise FileRejected(f"no record parses as CSV with the header's fields ({unparsed[0][0]})")
+    return Scan(
+        "csv",
+        fields,
+        duplicates=frozenset(duplicates),
+        decimal_comma=delimiter == ";",
+        row_checks=(("(" + " and ".join(repeated) + ")", "repeated header line"),)
+        if repeated
+        else (),
+    )
+
+
+def _scan_json(con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions) -> Scan:
+    """Read JSON lines into `_scan`: `_json` (the record, a JSON object) and one JSON
+    column per top-level key, lower-cased (keys differing only in case coalesced).
+
+    A line that is not a JSON object is a rejected row (`unparsable JSON line`);
+    with `json_array_per_line` an array line is one record per element. A file
+    where no line is an object is rejected whole, saying what it holds.
+    """
+    con.execute("create or replace temp table _malformed (_row_number bigint, reason varchar)")
+    lines = f"select line from {_read_csv_sql(path, _LINES)}"
+    _read_into(con, "_parsed", lines, path, "JSON lines")
+    con.execute(f"create or replace temp table _lines as {_number_records(con, '_parsed', 0)}")
+    _explain_malformed(con, options, "unparsable JSON line: ")
+    line = "line"
+    if options.line_prefix:
+        line = f"regexp_replace(line, {sql_literal(options.line_prefix)}, '')"
+    con.execute(
+        f"""
+        create or replace temp table _typed as
+        select _row_number, {line} as line,
+            case when json_valid({line}) then json_type({line}) end as json_kind
+        from _lines where trim(coalesce(line, '')) <> ''
+        """
+    )
+    if options.json_array_per_line:
+        _explode_arrays(con)
+    else:
         con.execute(
-            f"create or replace temp table _lines as select line from {_read_lines_sql(path)}"
+            """
+            insert into _malformed
+            select _row_number, 'unparsable JSON line' from _typed
+            where json_kind is distinct from 'OBJECT'
+            """
         )
-    except duckdb.Error as exc:
-        raise FileRejected(f"not a readable JSON lines file: {first_line(exc)}") from exc
-    con.execute(
-        """
-        create or replace temp table _numbered as
-        select rowid + 1 as _row_number, line,
-            coalesce(case when json_valid(line) then json_type(line) = 'OBJECT' end, false)
-            as is_object
-        from _lines
-        """
-    )
-    con.execute(
-        """
-        create or replace temp table _malformed as
-        select _row_number, 'unparsable JSON line' as reason
-        from _numbered where not is_object and trim(coalesce(line, '')) <> ''
-        """
-    )
+        con.execute(
+            """
+            create or replace temp table _records as
+            select _row_number, cast(line as json) as _json from _typed where json_kind = 'OBJECT'
+            """
+        )
+    _reject_if_no_object(con)
     keys = [
         row[0]
         for row in con.execute(
-            "select distinct unnest(json_keys(line)) from _numbered where is_object order by 1"
+            "select distinct unnest(json_keys(_json)) from _records order by 1"
         ).fetchall()
     ]
     by_name: dict[str, list[str]] = {}
     for key in keys:
-        by_name.setdefault(key.lower(), []).append(key)
-    # One text column per distinct lower-case key (several spellings coalesced).
-    selects = []
-    for lower, spellings in by_name.items():
-        extracts = [
-            f"json_extract_string(line, {sql_literal('$.' + _json_key(k))})" for k in spellings
-        ]
-        expression = extracts[0] if len(extracts) == 1 else f"coalesce({', '.join(extracts)})"
-        selects.append(f"{expression} as {quote_identifier(lower)}")
-    columns = "".join(", " + s for s in selects)
+        by_name.setdefault(key.strip().lower(), []).append(key)
+    by_name.pop("", None)
+    fields = {}
+    for name, spellings in by_name.items():
+        paths = [json_field("$." + _json_key(k)).expression for k in spellings]
+        expression = paths[0] if len(paths) == 1 else f"coalesce({', '.join(paths)})"
+        fields[name] = ColumnSource(expression, "json")
+    con.execute("create or replace temp table _scan as select * from _records")
+    return Scan("json", fields)
+
+
+def _explode_arrays(con: duckdb.DuckDBPyConnection) -> None:
+    """Records from `_typed` where an array line is one record per element. Row
+    numbers then count records, not lines: every line set aside as malformed,
+    every element and every other line is one record, in file order."""
     con.execute(
-        f"create or replace temp table _scan as select _row_number{columns} "
-        "from _numbered where is_object"
+        """
+        create or replace temp table _elements as
+        with expanded as (
+            select _row_number as _line, json_kind,
+                case when json_kind = 'ARRAY' then json_extract(line, '$[*]')
+                     when json_kind = 'OBJECT' then [cast(line as json)]
+                     else [null] end as elements
+            from _typed
+        ),
+        units as (
+            select _line, json_kind, unnest(elements) as _json,
+                generate_subscripts(elements, 1) as _element, null as reason
+            from expanded
+            union all
+            select _row_number, null, null, 0, reason from _malformed
+        )
+        select row_number() over (order by _line, _element) as _row_number, json_kind, _json,
+            case when _json is not null then json_type(_json) end as element_kind, reason
+        from units
+        """
     )
-    return Scan("json", {lower: text_field(lower) for lower in by_name}, types=_types(con))
+    con.execute(
+        """
+        create or replace temp table _malformed as
+        select _row_number, coalesce(reason, case when json_kind = 'ARRAY'
+            then 'array element is not a JSON object' else 'unparsable JSON line' end) as reason
+        from _elements where element_kind is distinct from 'OBJECT'
+        """
+    )
+    con.execute(
+        """
+        create or replace temp table _records as
+        select _row_number, _json from _elements where element_kind = 'OBJECT'
+        """
+    )
+
+
+def _reject_if_no_object(con: duckdb.DuckDBPyConnection) -> None:
+    """A file with lines but no JSON object at all is not JSON lines: say what it is."""
+    objects, lines = con.execute(
+        "select (select count(*) from _records), (select count(*) from _typed)"
+    ).fetchall()[0]
+    if objects or not lines:
+        return
+    first = con.execute("select ltrim(line) from _typed order by _row_number limit 1").fetchall()[
+        0
+    ][0]
+    if first.startswith("["):
+        raise FileRejected("a JSON array, not one object per line")
+    raise FileRejected("no line is a JSON object: not a JSON lines file")
 
 
 def _json_key(key: str) -> str:
@@ -143,25 +377,64 @@ def _json_key(key: str) -> str:
 
 
 def scan_parquet(con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions) -> Scan:
-    """Read a Parquet file into `_scan` with its native column types."""
+    """Read a Parquet file into `_scan` with its native column types. A column
+    DuckDB cannot read is left out and listed in `Scan.unreadable` (the file is
+    rejected only when its layout uses it)."""
+    con.execute("create or replace temp table _malformed (_row_number bigint, reason varchar)")
+    source = f"read_parquet({sql_literal(str(path))}, file_row_number = true)"
+    if path.stat().st_size == 0:
+        raise FileRejected("not a readable Parquet file: an empty file (not valid Parquet)")
     try:
         con.execute(
-            f"""
-            create or replace temp table _scan as
-            select file_row_number + 1 as _row_number, * exclude (file_row_number)
-            from read_parquet({sql_literal(str(path))}, file_row_number = true)
-            """
+            f"""create or replace temp table _scan as
+            select file_row_number + 1 as _row_number, * exclude (file_row_number) from {source}"""
         )
-    except duckdb.Error as exc:
-        raise FileRejected(f"not a readable Parquet file: {first_line(exc)}") from exc
-    con.execute("create or replace temp table _malformed (_row_number bigint, reason varchar)")
-    types = _types(con)
+        unreadable: dict[str, str] = {}
+    except (duckdb.Error, ValueError, RuntimeError) as exc:
+        unreadable = _read_columns_one_by_one(con, path, source, exc)
+    types = {row[0]: row[1] for row in con.execute("describe _scan").fetchall()}
     fields = {
-        n.lower(): ColumnSource(quote_identifier(n), "text" if t == "VARCHAR" else "native")
-        for n, t in types.items()
-        if n != "_row_number"
+        name.lower(): ColumnSource(
+            quote_identifier(name), "text" if kind == "VARCHAR" else "native"
+        )
+        for name, kind in types.items()
+        if name != "_row_number"
     }
-    return Scan("parquet", fields, types=types)
+    return Scan("parquet", fields, types=types, unreadable=unreadable)
+
+
+def _read_columns_one_by_one(
+    con: duckdb.DuckDBPyConnection, path: Path, source: str, exc: Exception
+) -> dict[str, str]:
+    """After a whole-file read failed: read each top-level column on its own, keep
+    those that read, and return the others (lower-case name -> Parquet type)."""
+    try:
+        schema = con.execute(
+            f"""select name, coalesce(logical_type, converted_type, type)
+            from parquet_schema({sql_literal(str(path))})
+            where name <> 'duckdb_schema' and name in (
+                select column_name from (describe select * from {source}))"""
+        ).fetchall()
+    except (duckdb.Error, ValueError, RuntimeError):
+        raise FileRejected(f"not a readable Parquet file: {first_line(exc)}") from exc
+    readable, unreadable = [], {}
+    for name, kind in schema:
+        try:
+            con.execute(f"select count({quote_identifier(name)}) from {source}").fetchall()
+            readable.append(quote_identifier(name))
+        except (duckdb.Error, ValueError, RuntimeError):
+            unreadable[name.lower()] = str(kind)
+    if not readable and not unreadable:
+        raise FileRejected(f"not a readable Parquet file: {first_line(exc)}") from exc
+    selected = "".join(", " + name for name in readable)
+    try:
+        con.execute(
+            f"""create or replace temp table _scan as
+            select file_row_number + 1 as _row_number{selected} from {source}"""
+        )
+    except (duckdb.Error, ValueError, RuntimeError) as again:
+        raise FileRejected(f"not a readable Parquet file: {first_line(again)}") from again
+    return unreadable
 
 
 READERS = {"csv": scan_csv, "json": scan_json, "parquet": scan_parquet}
