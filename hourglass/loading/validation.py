@@ -57,6 +57,7 @@ _TIMESTAMP_TYPES = {
     "TIMESTAMP_S",
     "TIMESTAMP_MS",
     "TIMESTAMP_NS",
+    "TIMESTAMPTZ_NS",
 }
 _EXPECTED = {
     "string": "expected a string",
