@@ -98,6 +98,10 @@ def run_nightly(settings: Settings, log: Path | None = None) -> None:
             if process.wait() != 0:
                 errors = errors or [f"{Path(command[0]).name} exited with {process.returncode}"]
                 raise RunFailed("\n".join(errors))
+            if command[0] == prepare_command()[0]:
+                print(
+                    "  done    dbt manifest (dagster-dbt project prepare-and-package)", flush=True
+                )
 
 
 def _progress(event: re.Match) -> str | None:
