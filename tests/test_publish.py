@@ -187,3 +187,31 @@ def test_no_email_address_leaves_staging(published, demo_warehouse):
     # the landing zone did carry e-mail addresses
     work = duckdb.connect(str(demo_warehouse.work), read_only=True)
     assert work.execute("select count(email) from raw.signups").fetchall()[0][0] > 0
+
+
+def test_reports_cope_with_empty_marts(demo_warehouse, tmp_path):
+    """The picture, the publish and the summary on marts that hold no row."""
+    from hourglass.picture import write_picture
+    from hourglass.publish import publish
+    from hourglass.report import summary_text
+
+    work = tmp_path / "work.duckdb"
+    work.write_bytes(demo_warehouse.work.read_bytes())
+    with duckdb.connect(str(work)) as con:
+        for schema, table in con.execute(
+            "select schema_name, table_name from duckdb_tables() "
+            "where schema_name in ('marts', 'intermediate', 'ops')"
+        ).fetchall():
+            con.execute(f'delete from {schema}."{table}"')
+    picture = write_picture(work, tmp_path / "picture.html")
+    assert "<html" in picture.read_text()
+    published = publish(work, tmp_path / "published.duckdb", version="empty")
+    assert published.as_of_date is None
+    assert set(published.tables.values()) == {0}
+    summary = summary_text(published.path, work).splitlines()
+    assert summary[2:5] == [
+        "  as of (last day with requests)  none",
+        "  published by run                empty",
+        "  accounts                        0",
+    ]
+    assert "  requests (deduplicated)         none" in summary
