@@ -72,6 +72,7 @@ def load_source(context: AssetExecutionContext, work_db: WorkingDatabase, name: 
             landing,
             batch_id=context.run.run_id,
             allowed={"subscriptions": {"plan_id": plan_ids(con)}},
+            **work_db.settings.duckdb_config,  # dbt's limits (the session has them already)
         )
         result = loader.load_source(name)
         requests = (
