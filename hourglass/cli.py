@@ -155,7 +155,7 @@ def _add_generate_arguments(
     )
 
 
-def _config(args: argparse.Namespace, out: Path) -> DemoConfig:
+def _config(args: argparse.Namespace, out: Path, settings: Settings) -> DemoConfig:
     return DemoConfig(
         out=out,
         days=args.days,
@@ -164,6 +164,7 @@ def _config(args: argparse.Namespace, out: Path) -> DemoConfig:
         seed=args.seed,
         end_date=args.end_date,
         log_format=args.log_format,
+        memory_limit=settings.duckdb_memory_limit,
     )
 
 
@@ -197,12 +198,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = Settings.from_env()
     if args.command == "generate":
-        counts = generate(_config(args, args.out))
+        counts = generate(_config(args, args.out, settings))
         for source, rows in counts.items():
             print(f"{source:<18} {rows:>12,} rows")
         print(f"landing zone written to {args.out}")
     elif args.command == "demo":
-        return run_demo(settings, _config(args, settings.landing_dir))
+        return run_demo(settings, _config(args, settings.landing_dir, settings))
     elif args.command == "summary":
         print(summary_text(settings.published_path, settings.work_path))
     elif args.command == "dagster-home":

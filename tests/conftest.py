@@ -12,9 +12,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from hourglass.loading import Loader
+from hourglass.loading import Loader, plan_ids
 
-PLANS = ["free", "payg", "developer", "data_pro", "growth_mau", "enterprise"]
+PLANS = plan_ids(duckdb.connect())  # the plan catalogue seed's ids
 
 
 class Landing:
