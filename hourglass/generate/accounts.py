@@ -77,8 +77,8 @@ def write_applications(con: duckdb.DuckDBPyConnection, out: Path) -> int:
 
 
 def write_subscriptions(con: duckdb.DuckDBPyConnection, out: Path) -> int:
-    """subscriptions.csv: growers upgrade to the next pricier plan of the catalogue,
-    a tenth of the steady accounts move down to the entry plan."""
+    """subscriptions.csv: half the growers upgrade to the next pricier plan of the
+    catalogue, a tenth of the steady accounts move down to the entry plan."""
     con.execute("""
         create table subscription_rows as
         with next_plan as (
@@ -93,7 +93,11 @@ def write_subscriptions(con: duckdb.DuckDBPyConnection, out: Path) -> int:
                 else (select plan_id from plans order by position limit 1) end as plan_id,
             day_ts(a.upgrade_day, 0) as effective_at
         from accounts as a inner join next_plan as n using (plan_id)
-        where (a.archetype = 'grower' or (a.archetype = 'steady' and hash(a.account_id) % 10 = 0))
+        where (
+                -- half the growers upgrade; the others outgrow their plan: sales' calls
+                (a.archetype = 'grower' and hash(a.account_id, 'upgrade') % 2 = 0)
+                or (a.archetype = 'steady' and hash(a.account_id) % 10 = 0)
+            )
             and a.upgrade_day < (select max(day) from requests)
     """)
     copy(
