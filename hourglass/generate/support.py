@@ -9,18 +9,11 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from hourglass.contract import SUPPORT_TICKETS
 from hourglass.generate.writers import CSV, JSON_LINES, copy_partitions, iso_text
 
-CATEGORIES = (
-    "question",
-    "incident",
-    "problem",
-    "billing",
-    "integration",
-    "feature_request",
-    "other",
-    "",
-)
+# the contract's categories, and an empty one (the loader's default applies)
+CATEGORIES = (*next(c.allowed for c in SUPPORT_TICKETS.columns if c.name == "category"), "")
 
 
 def draw_tickets(con: duckdb.DuckDBPyConnection, rng: np.random.Generator, days: int) -> pa.Table:
