@@ -23,6 +23,7 @@ PATHS = (
     "/v2/oauth/token",
     "/v1/beta/experiments/{id}",
 )
+GROWTH_CAP = 30.0
 PRODUCTION_SHARE = 0.9  # of an application's requests once it is in production
 
 
@@ -56,7 +57,8 @@ def daily_counts(
     churn_day = apps["churn_day"][:, None]
     fading = (arch == "churner") & (d > churn_day - 14)
     rate = np.where(fading, rate * np.clip((churn_day - d) / 14.0, 0.0, 1.0), rate)
-    growth = np.exp(np.clip(d - apps["first_day"][:, None], 0, None) / 12.0)
+    # growers grow tenfold in under three weeks, up to GROWTH_CAP times where they started
+    growth = np.minimum(np.exp(np.clip(d - apps["first_day"][:, None], 0, None) / 8.0), GROWTH_CAP)
     rate = np.where(arch == "grower", rate * growth, rate)
     totals = np.round(requests_per_day * season).astype(np.int64)
     counts = np.zeros_like(rate, dtype=np.int64)
