@@ -36,8 +36,6 @@ def draw_entities(
     n = accounts
     archetype = rng.choice(len(ARCHETYPES), size=n, p=ARCHETYPE_SHARE)
     plan = rng.choice(len(plans), size=n, p=plan_shares(len(plans)))
-    # growers start on the entry plan and outgrow it (accounts.write_subscriptions)
-    plan = np.where(archetype == ARCHETYPES.index("grower"), 0, plan)
     # More accounts early so most have a history; none on the very last days.
     first_day = np.minimum((rng.beta(1.2, 2.2, size=n) * days).astype(int), max(days - 3, 0))
     intensity = rng.pareto(1.3, size=n) + 1.0
