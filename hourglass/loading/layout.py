@@ -26,7 +26,7 @@ from typing import Literal
 
 from hourglass.contract import Source
 from hourglass.loading.results import FileRejected
-from hourglass.sql import quote_identifier, sql_literal
+from hourglass.sql import quote_identifier
 
 # The contract's missing-value spellings (section 1.1), compared after trimming
 # and lower-casing; an empty value is always missing.
@@ -97,7 +97,7 @@ class Scan:
     fields: every top-level field, by its trimmed lower-case name, as a ready
         ColumnSource over `_scan` (CSV: a text column; JSON lines: the key's
         JSON value; Parquet: the native column). Nested JSON fields are reached
-        from `_json` (the whole record as JSON) in JSON scans.
+        from `_json` (the record's JSON text) in JSON scans.
     duplicates: lower-case names that occur more than once in a CSV header.
     decimal_comma: number columns of text kind accept a decimal comma (`31,3`):
         set for semicolon-delimited CSV.
@@ -151,8 +151,3 @@ class FileFormat:
 def text_field(name: str) -> ColumnSource:
     """A text column of `_scan` by its actual (case-preserving) column name."""
     return ColumnSource(quote_identifier(name), "text")
-
-
-def json_field(path: str) -> ColumnSource:
-    """A field of the JSON record `_json` by JSON path (e.g. `$.request.headers.host`)."""
-    return ColumnSource(f"(_json -> {sql_literal(path)})", "json")

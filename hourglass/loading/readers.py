@@ -21,7 +21,7 @@ from pathlib import Path
 
 import duckdb
 
-from hourglass.loading.layout import ColumnSource, ReadOptions, Scan, json_field, text_field
+from hourglass.loading.layout import ColumnSource, ReadOptions, Scan, text_field
 from hourglass.loading.results import FileRejected
 from hourglass.sql import quote_identifier, sql_literal
 
@@ -256,8 +256,9 @@ def _scan_csv(con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions) 
 
 
 def _scan_json(con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions) -> Scan:
-    """Read JSON lines into `_scan`: `_json` (the record, a JSON object) and one JSON
-    column per top-level key, lower-cased (keys differing only in case coalesced).
+    """Read JSON lines into `_scan`: `_json` (the record's JSON text) and one JSON
+    column per top-level key (`j0`, `j1`, ..., extracted in one parse), named in
+    `Scan.fields` by the lower-cased key (keys differing only in case coalesced).
 
     A line that is not a JSON object is a rejected row (`unparsable JSON line`);
     with `json_array_per_line` an array line is one record per element. A file
@@ -266,7 +267,7 @@ def _scan_json(con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions)
     con.execute("create or replace temp table _malformed (_row_number bigint, reason varchar)")
     lines = f"select line from {_read_csv_sql(path, _LINES)}"
     _read_into(con, "_parsed", lines, path, "JSON lines")
-    con.execute(f"create or replace temp table _lines as {_number_records(con, '_parsed', 0)}")
+    numbered = _number_records(con, "_parsed", 0)
     _explain_malformed(con, options, "unparsable JSON line: ")
     line = "line"
     if options.line_prefix:
@@ -274,9 +275,9 @@ def _scan_json(con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions)
     con.execute(
         f"""
         create or replace temp table _typed as
-        select _row_number, {line} as line,
-            case when json_valid({line}) then json_type({line}) end as json_kind
-        from _lines where trim(coalesce(line, '')) <> ''
+        select _row_number, line, try(json_type(line)) as json_kind
+        from (select _row_number, {line} as line from ({numbered}))
+        where trim(coalesce(line, '')) <> ''
         """
     )
     if options.json_array_per_line:
@@ -292,7 +293,7 @@ def _scan_json(con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions)
         con.execute(
             """
             create or replace temp table _records as
-            select _row_number, cast(line as json) as _json from _typed where json_kind = 'OBJECT'
+            select _row_number, line as _json from _typed where json_kind = 'OBJECT'
             """
         )
     _reject_if_no_object(con)
@@ -306,12 +307,21 @@ def _scan_json(con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions)
     for key in keys:
         by_name.setdefault(key.strip().lower(), []).append(key)
     by_name.pop("", None)
-    fields = {}
+    fields, paths = {}, []
     for name, spellings in by_name.items():
-        paths = [json_field("$." + _json_key(k)).expression for k in spellings]
-        expression = paths[0] if len(paths) == 1 else f"coalesce({', '.join(paths)})"
+        columns = []
+        for key in spellings:
+            columns.append(f"j{len(paths)}")
+            paths.append(sql_literal("$." + _json_key(key)))
+        expression = columns[0] if len(columns) == 1 else f"coalesce({', '.join(columns)})"
         fields[name] = ColumnSource(expression, "json")
-    con.execute("create or replace temp table _scan as select * from _records")
+    values = "".join(f", _values[{i + 1}] as j{i}" for i in range(len(paths)))
+    extract = f"json_extract(_json, [{', '.join(paths)}])" if paths else "[]"
+    con.execute(
+        f"""create or replace temp table _scan as
+        select _row_number, _json{values}
+        from (select _row_number, _json, {extract} as _values from _records)"""
+    )
     return Scan("json", fields)
 
 
