@@ -19,7 +19,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from hourglass.contract import SOURCES, Source
-from hourglass.loading import sql_literal
+from hourglass.sql import sql_literal
 
 FORMAT_FILE = "_format.yml"
 ENCODINGS = ("utf-8", "latin-1", "cp1252", "utf-16")

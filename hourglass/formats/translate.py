@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from hourglass.contract import Source
 from hourglass.formats.config import ColumnMapping, FormatConfig, regex_group
-from hourglass.loading import sql_literal
+from hourglass.sql import sql_literal
 
 # What a timestamp form yields: a UTC TIMESTAMP, written back as ISO-8601 text.
 _ISO_OUT = "'%Y-%m-%dT%H:%M:%S.%fZ'"

@@ -26,20 +26,16 @@ FormatFor = Callable[[Source, str], FileFormat]
 read it with (the format configuration of its folder, or the contract's default)."""
 
 
-def _default_format(source: Source, relative: str) -> FileFormat:
-    return FileFormat()
-
-
 class Loader:
     """Loads the landing zone of one warehouse connection, batch by batch.
 
     allowed: per source, per column, values that replace the contract's allowed
     set (e.g. the plan catalogue's ids). format_for: which FileFormat reads a
-    file (default: the contract's own layout). plausible: the timestamp window
-    (default 2000-01-01 to 2 days after the load). memory_limit, threads and
-    temp_directory are the DuckDB session limits (None: the connection's own).
-    No input file makes a method raise: a file that cannot be loaded is
-    recorded as rejected with the cause.
+    file (default: the landing zone's format configurations, hourglass.formats).
+    plausible: the timestamp window (default 2000-01-01 to 2 days after the
+    load). memory_limit, threads and temp_directory are the DuckDB session limits
+    (None: the connection's own). No input file makes a method raise: a file that
+    cannot be loaded is recorded as rejected with the cause.
     """
 
     def __init__(
@@ -48,7 +44,7 @@ class Loader:
         landing_dir: Path,
         batch_id: str,
         allowed: Mapping[str, Mapping[str, Iterable[str]]] | None = None,
-        format_for: FormatFor = _default_format,
+        format_for: FormatFor | None = None,
         plausible: Plausible | None = None,
         memory_limit: str | None = None,
         threads: int | None = None,
@@ -58,6 +54,11 @@ class Loader:
         self.landing_dir = Path(landing_dir)
         self.batch_id = batch_id
         self.allowed = allowed or {}
+        if format_for is None:
+            # imported here: hourglass.formats builds on this package's layout
+            from hourglass.formats.folders import FolderFormats
+
+            format_for = FolderFormats(self.landing_dir)
         self.format_for = format_for
         self.plausible = plausible or Plausible()
         configure(con, memory_limit, threads, temp_directory)
