@@ -128,6 +128,14 @@ def publish(
                 "update published.ops.run_history set status = 'published' where run_id = ?",
                 [version],
             )
+        # the alert delivery log (hourglass/alerts.py), when alerts were ever sent
+        if con.execute(
+            "select count(*) from information_schema.tables where table_catalog = 'work' "
+            "and table_schema = 'ops' and table_name = 'alert_deliveries'"
+        ).fetchall()[0][0]:
+            con.execute(
+                "create table published.ops.alert_deliveries as select * from ops.alert_deliveries"
+            )
         con.execute("checkpoint published")
         con.execute("use memory")
         con.execute("detach published")

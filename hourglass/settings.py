@@ -47,6 +47,8 @@ class Settings:
     # the check runs. For replayed or generated data that ends on a fixed day.
     freshness_as_of: dt.datetime | None
     blocking_checks: frozenset[str]
+    # the alert destinations (hourglass/alerts.py); None: no alerts are sent
+    alerts_config: Path | None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -73,6 +75,7 @@ class Settings:
             blocking_checks=frozenset(
                 name.strip() for name in values["blocking_checks"].split(",") if name.strip()
             ),
+            alerts_config=_path(values["alerts_config"]) if values["alerts_config"] else None,
         )
 
     def environment(self) -> dict[str, str]:
@@ -117,6 +120,7 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "freshness_hours": ("HOURGLASS_FRESHNESS_HOURS", "48"),
     "freshness_as_of": ("HOURGLASS_FRESHNESS_AS_OF", ""),
     "blocking_checks": ("HOURGLASS_BLOCKING_CHECKS", "reject_rate,row_conservation"),
+    "alerts_config": ("HOURGLASS_ALERTS_CONFIG", ""),
 }
 
 

@@ -2,6 +2,7 @@
 
 from dagster import Definitions, in_process_executor
 
+from orchestration.assets.alerts import delivered_alerts
 from orchestration.assets.dbt import hourglass_dbt_assets
 from orchestration.assets.growth_reports import growth_report
 from orchestration.assets.publish import published_warehouse
@@ -20,6 +21,7 @@ defs = Definitions(
         funnel_hourglass,
         growth_report,
         published_warehouse,
+        delivered_alerts,
     ],
     asset_checks=source_checks,
     jobs=[nightly_job, rebuild_days_job],
