@@ -5,6 +5,7 @@ run, the payload's fields, and a dry run that sends nothing."""
 from __future__ import annotations
 
 import json
+import re
 import socket
 import threading
 from email import message_from_bytes
@@ -16,6 +17,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from hourglass.alerts import copy_log_to_published, deliver, failed_run_payload, load_config
+from hourglass.settings import PROJECT_ROOT
 
 SIGNALS = """
     insert into marts.fct_sales_signals values
@@ -298,3 +300,20 @@ def test_a_bad_configuration_names_the_file_and_the_field(tmp_path):
     path.write_text("destinations: [{name: x, type: pager, url: u}]")
     with pytest.raises(ValueError, match="does not match any of the expected tags"):
         load_config(path)
+
+
+def test_the_guides_example_configuration_loads(tmp_path, monkeypatch):
+    guide = (PROJECT_ROOT / "docs" / "customer_success_guide.md").read_text()
+    example = re.search(r"## Alerts.*?```yaml\n(.*?)```", guide, re.S).group(1)
+    monkeypatch.setenv("SLACK_WEBHOOK_URL", "https://hooks.slack.com/services/T/B/X")
+    monkeypatch.setenv("CRM_TOKEN", "t0k")
+    config = load_config(write_config(tmp_path, example))
+    assert [(d.name, d.type) for d in config.destinations] == [
+        ("sales-channel", "slack"),
+        ("crm", "webhook"),
+        ("cs-team", "email"),
+        ("archive", "file"),
+    ]
+    assert config.destinations[0].url == "https://hooks.slack.com/services/T/B/X"
+    assert config.destinations[1].headers == {"Authorization": "Bearer t0k"}
+    assert config.destinations[3].path == tmp_path / "alerts.jsonl"
