@@ -2,10 +2,11 @@
   The contract's rule for repeated rows (CONTRACT.md section 1): of the copies
   of `key`, the one with the earliest `ordered_by` wins, then the first file by
   relative path in byte order, then the first row. 1 marks the winner.
+  file_column and row_column name the landing file and row where staging renamed them.
 -#}
-{% macro first_copy_rank(key, ordered_by) -%}
+{% macro first_copy_rank(key, ordered_by, file_column='_file', row_column='_row_number') -%}
     row_number() over (
         partition by {{ key }}
-        order by {{ ordered_by }} asc nulls last, _file asc, _row_number asc
+        order by {{ ordered_by }} asc nulls last, {{ file_column }} asc, {{ row_column }} asc
     )
 {%- endmacro %}

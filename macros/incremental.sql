@@ -1,7 +1,7 @@
 {#-
   Incremental builds of request-level models by day.
 
-  stg_loader__request_days_to_rebuild lists the days to recompute. Models
+  int_request_days_to_rebuild lists the days to recompute. Models
   configured with incremental_strategy='replace_days' and day_column=<column>
   delete those days and insert what their SQL produced for them, so a day that
   lost all its rows is cleared too. The watermark (the newest change already
@@ -13,7 +13,7 @@
     {%- set day_column = config.require('day_column') -%}
     {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
     delete from {{ arg_dict['target_relation'] }}
-    where {{ day_column }} in (select date_day from {{ ref('stg_loader__request_days_to_rebuild') }});
+    where {{ day_column }} in (select date_day from {{ ref('int_request_days_to_rebuild') }});
     insert into {{ arg_dict['target_relation'] }} ({{ columns }})
     select {{ columns }} from {{ arg_dict['temp_relation'] }}
 {%- endmacro %}
@@ -26,11 +26,11 @@
     {%- if not is_incremental() -%}
         true
     {%- elif key is none -%}
-        {{ day_column }} in (select date_day from {{ ref('stg_loader__request_days_to_rebuild') }})
+        {{ day_column }} in (select date_day from {{ ref('int_request_days_to_rebuild') }})
     {%- else -%}
         {{ key }} in (
             select {{ key }} from {{ relation }}
-            where {{ day_column }} in (select date_day from {{ ref('stg_loader__request_days_to_rebuild') }})
+            where {{ day_column }} in (select date_day from {{ ref('int_request_days_to_rebuild') }})
         )
     {%- endif -%}
 {%- endmacro %}
@@ -50,7 +50,7 @@
         {%- set required = [] -%}
         {%- set days = [] -%}
         {%- for node in graph.nodes.values() if node.resource_type == 'model' -%}
-            {%- if node.name == 'stg_loader__request_days_to_rebuild' -%}
+            {%- if node.name == 'int_request_days_to_rebuild' -%}
                 {%- do days.append(node.relation_name) -%}
                 {%- do required.append(node.unique_id) -%}
             {%- elif node.config.materialized == 'incremental' -%}

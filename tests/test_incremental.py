@@ -125,7 +125,7 @@ def test_incremental_builds_equal_a_full_refresh_row_for_row(batches):
     con.execute(f"attach '{full}' as full_refresh (read_only)")
     tables = _tables(con)
     assert {
-        "staging.stg_gateway__requests",
+        "intermediate.int_requests_deduplicated",
         "intermediate.int_api_usage_daily",
         "intermediate.int_end_users_daily",
         "marts.fct_funnel_daily",
@@ -148,7 +148,7 @@ def test_later_batches_rebuilt_only_the_days_they_touched(batches):
     incremental, _, touched = batches
     con = duckdb.connect(str(incremental), read_only=True)
     rebuilt = con.execute(
-        "select date_day from staging.stg_loader__request_days_to_rebuild"
+        "select date_day from intermediate.int_request_days_to_rebuild"
     ).fetchall()
     days = con.execute("select count(distinct request_date) from staging.stg_gateway__requests")
     # batch 3 touched the last two days, the late file's day and the corrected file's days

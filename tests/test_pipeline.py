@@ -248,7 +248,7 @@ def test_rebuild_days_job_rebuilds_exactly_the_requested_days(dbt_manifest, ware
     assert result.success
     con = duckdb.connect(str(work), read_only=True)
     assert con.execute(
-        "select date_day from staging.stg_loader__request_days_to_rebuild"
+        "select date_day from intermediate.int_request_days_to_rebuild"
     ).fetchall() == [(dt.date(2026, 11, 20),)]
     assert con.execute(
         "select date_day, sum(requests) from marts.fct_api_usage_daily group by 1 order by 1"

@@ -1,14 +1,19 @@
--- Per account and day that has 30 observed days after it: what the health band
--- and the churn_risk / expansion_ready signals said on the day, and what
--- happened in the following 30 days (d+1 through d+30).
+-- Per account and day that has 30 observed days after it: the health band and
+-- whether the account was dormant on the day, and what happened in the
+-- following 30 days (d+1 through d+30). fct_signal_backtest sets the signals
+-- beside it.
 with
 
-health as (
-    select * from {{ ref('fct_account_health_daily') }}
+scores as (
+    select * from {{ ref('int_account_health_scores') }}
 ),
 
-signals as (
-    select * from {{ ref('fct_sales_signals') }}
+components as (
+    select * from {{ ref('int_account_health_components') }}
+),
+
+lifecycle as (
+    select * from {{ ref('int_account_lifecycle_daily') }}
 ),
 
 billing as (
@@ -21,30 +26,22 @@ period as (
 
 flags as (
     select
-        health.account_id,
-        health.date_day,
-        health.health_band,
-        health.lifecycle_stage = 'dormant' as is_dormant,
+        scores.account_id,
+        scores.date_day,
+        scores.health_band,
+        lifecycle.lifecycle_stage = 'dormant' as is_dormant,
         coalesce(
             billing.included_quantity > 0
             and billing.quantity_to_date > billing.included_quantity, false
         ) as is_over_quota,
-        health.upgraded_today,
-        exists(
-            select 1 from signals
-            where
-                signals.account_id = health.account_id
-                and signals.detected_on = health.date_day and signals.signal_type = 'churn_risk'
-        ) as churn_risk,
-        exists(
-            select 1 from signals
-            where
-                signals.account_id = health.account_id
-                and signals.detected_on = health.date_day and signals.signal_type = 'expansion_ready'
-        ) as expansion_ready
-    from health
+        components.upgraded_today
+    from scores
+    inner join components
+        on scores.account_id = components.account_id and scores.date_day = components.date_day
+    inner join lifecycle
+        on scores.account_id = lifecycle.account_id and scores.date_day = lifecycle.date_day
     inner join billing
-        on health.account_id = billing.account_id and health.date_day = billing.date_day
+        on scores.account_id = billing.account_id and scores.date_day = billing.date_day
 ),
 
 -- the spine is dense: rows 1 to 30 following are the next 30 days
@@ -67,8 +64,6 @@ final as (
         outcomes.account_id,
         outcomes.date_day,
         outcomes.health_band,
-        outcomes.churn_risk,
-        outcomes.expansion_ready,
         outcomes.is_dormant,
         not outcomes.is_dormant and outcomes.dormant_within_30d as went_dormant,
         outcomes.exceeded_quota_within_30d as exceeded_quota,

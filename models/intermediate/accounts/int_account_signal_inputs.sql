@@ -4,7 +4,11 @@
 with
 
 health as (
-    select * from {{ ref('fct_account_health_daily') }}
+    select * from {{ ref('int_account_health_components') }}
+),
+
+scores as (
+    select * from {{ ref('int_account_health_scores') }}
 ),
 
 billing as (
@@ -50,6 +54,8 @@ production_weeks as (
 final as (
     select
         health.*,
+        scores.health_score,
+        scores.health_band,
         accounts.first_signed_up_date,
         {{ dbt.datediff('accounts.first_signed_up_date', 'health.date_day', 'day') }}
             as days_since_first_signup,
@@ -71,6 +77,8 @@ final as (
             partition by health.account_id order by health.date_day
         ), 0) as production_weeks_before_14d
     from health
+    inner join scores
+        on health.account_id = scores.account_id and health.date_day = scores.date_day
     inner join billing
         on health.account_id = billing.account_id and health.date_day = billing.date_day
     inner join usage

@@ -4,7 +4,7 @@
     day_column='date_day',
     on_schema_change='fail',
 ) }}
--- depends_on: {{ ref('stg_loader__request_days_to_rebuild') }}
+-- depends_on: {{ ref('int_request_days_to_rebuild') }}
 -- Deduplicated API requests per day, application, environment, resource,
 -- method and status class: the aggregate every usage mart starts from.
 -- Incremental: only the days to rebuild are recomputed. Latency percentiles
@@ -12,7 +12,7 @@
 with
 
 requests as (
-    select * from {{ ref('stg_gateway__requests') }}
+    select * from {{ ref('int_requests_deduplicated') }}
     where {{ on_days_to_rebuild('request_date') }}
 ),
 

@@ -4,13 +4,13 @@
     day_column='date_day',
     on_schema_change='fail',
 ) }}
--- depends_on: {{ ref('stg_loader__request_days_to_rebuild') }}
+-- depends_on: {{ ref('int_request_days_to_rebuild') }}
 -- One row per end user (the pair app_id, end_user_id) and day with a
 -- production request (any status). Incremental by day.
 with
 
 requests as (
-    select * from {{ ref('stg_gateway__requests') }}
+    select * from {{ ref('int_requests_deduplicated') }}
     where
         environment = 'production'
         and end_user_id is not null

@@ -1,270 +1,55 @@
 -- Per account and day, every day from the account's first sign-up through
--- as_of_date: the health components of CONTRACT.md section 7 (windows end on
--- and include date_day), each component's points, the score, band and
--- lifecycle stage. Weights, targets and bands are dbt vars.
-{%- set weights = var('health_weights') %}
-{%- set targets = var('health_targets') %}
-{%- set bands = var('health_bands') %}
-{%- set urgent_hours = var('signal_thresholds')['support_urgent_open_hours'] %}
+-- as_of_date: the health components of the contract's section 7, each
+-- component's points, the score, band and lifecycle stage.
 with
 
-usage as (
-    select * from {{ ref('int_account_usage_daily') }}
-),
-
-account_days as (
-    select * from {{ ref('int_account_days') }}
-),
-
-api_usage as (
-    select * from {{ ref('int_api_usage_daily') }}
-),
-
-applications as (
-    select * from {{ ref('int_applications') }}
-),
-
-tickets as (
-    select * from {{ ref('stg_support__tickets') }}
-),
-
-open_tickets as (
-    select * from {{ ref('int_tickets_open_daily') }}
-),
-
-plan_periods as (
-    select * from {{ ref('int_account_plan_periods') }}
-),
-
--- who did what on each day, for the 28-day distinct counts
-active_pairs as (
-    select distinct
-        applications.account_id,
-        api_usage.date_day,
-        api_usage.environment,
-        api_usage.resource,
-        applications.developer_id
-    from api_usage
-    inner join applications on api_usage.app_id = applications.app_id
-    where applications.account_id is not null
-),
-
-window_28d as (
-    select
-        account_days.account_id,
-        account_days.date_day,
-        count(distinct case when active_pairs.environment = 'production' then active_pairs.resource end)
-            as distinct_resources_28d,
-        count(distinct active_pairs.developer_id) as active_developers_28d
-    from account_days
-    inner join active_pairs
-        on
-            account_days.account_id = active_pairs.account_id
-            and account_days.date_day >= active_pairs.date_day
-            and active_pairs.date_day > {{ dbt.dateadd('day', -28, 'account_days.date_day') }}
-    group by account_days.account_id, account_days.date_day
-),
-
-tickets_opened as (
-    select
-        account_id,
-        cast(created_at as date) as date_day,
-        count(*) as tickets_opened,
-        count(case when satisfaction = 'bad' then 1 end) as bad_satisfaction_opened
-    from tickets
-    group by account_id, cast(created_at as date)
-),
-
-open_at_day_end as (
-    select
-        account_id,
-        date_day,
-        count(*) as open_tickets,
-        count(case when priority = 'urgent' then 1 end) as urgent_open_tickets,
-        -- urgent, created more than 24 hours before the end of the day, still open
-        count(case
-            when
-                priority = 'urgent'
-                and created_at < {{ dbt.dateadd('hour', 24 - urgent_hours, 'date_day') }}
-                then 1
-        end) as urgent_tickets_open_over_24h
-    from open_tickets
-    group by account_id, date_day
-),
-
-upgrades as (
-    select distinct
-        account_id,
-        cast(valid_from as date) as upgraded_on
-    from plan_periods
-    where is_upgrade
-),
-
-daily as (
-    select
-        usage.*,
-        coalesce(tickets_opened.tickets_opened, 0) as tickets_opened,
-        coalesce(tickets_opened.bad_satisfaction_opened, 0) as bad_satisfaction_opened,
-        coalesce(open_at_day_end.open_tickets, 0) as open_tickets,
-        coalesce(open_at_day_end.urgent_open_tickets, 0) as urgent_open_tickets,
-        coalesce(open_at_day_end.urgent_tickets_open_over_24h, 0) as urgent_tickets_open_over_24h,
-        coalesce(window_28d.distinct_resources_28d, 0) as distinct_resources_28d,
-        coalesce(window_28d.active_developers_28d, 0) as active_developers_28d,
-        upgrades.upgraded_on is not null as upgraded_today
-    from usage
-    left join tickets_opened
-        on usage.account_id = tickets_opened.account_id and usage.date_day = tickets_opened.date_day
-    left join open_at_day_end
-        on usage.account_id = open_at_day_end.account_id and usage.date_day = open_at_day_end.date_day
-    left join window_28d
-        on usage.account_id = window_28d.account_id and usage.date_day = window_28d.date_day
-    left join upgrades
-        on usage.account_id = upgrades.account_id and usage.date_day = upgrades.upgraded_on
-),
-
--- the spine is dense (a row per day), so row frames are day windows
-rolling as (
-    select
-        *,
-        sum(production_requests) over (account_days rows between 6 preceding and current row)
-            as production_requests_7d,
-        sum(production_requests) over (account_days rows between 34 preceding and 7 preceding)
-        / 4.0 as production_requests_prev_28d_weekly_avg,
-        sum(production_error_requests) over (account_days rows between 6 preceding and current row)
-            as production_error_requests_7d,
-        sum(tickets_opened) over (account_days rows between 6 preceding and current row)
-            as tickets_opened_7d,
-        sum(tickets_opened) over (account_days rows between 27 preceding and current row)
-            as tickets_opened_28d,
-        sum(bad_satisfaction_opened) over (account_days rows between 27 preceding and current row)
-            as bad_satisfaction_28d,
-        sum(billable_requests) over (account_days rows between 29 preceding and current row)
-            as billable_requests_30d,
-        sum(billable_requests) over (account_days rows between 59 preceding and 30 preceding)
-            as billable_requests_prev_30d,
-        max(case when production_requests > 0 then date_day end)
-            over (account_days rows between unbounded preceding and current row)
-            as last_production_date,
-        sum(successful_requests) over (account_days rows between unbounded preceding and current row)
-            as successful_requests_to_date,
-        sum(billable_requests) over (account_days rows between unbounded preceding and current row)
-            as billable_requests_to_date,
-        max(case when upgraded_today then 1 else 0 end)
-            over (account_days rows between 29 preceding and current row)
-        = 1 as upgraded_in_30d
-    from daily
-    window account_days as (partition by account_id order by date_day)
-),
-
 components as (
-    select
-        *,
-        cast(production_requests_7d as double)
-        / nullif(production_requests_prev_28d_weekly_avg, 0) as usage_trend,
-        cast(production_error_requests_7d as double)
-        / nullif(production_requests_7d, 0) as error_rate_7d,
-        {{ dbt.datediff('last_production_date', 'date_day', 'day') }}
-            as days_since_last_production_request
-    from rolling
+    select * from {{ ref('int_account_health_components') }}
 ),
 
 scores as (
-    select
-        *,
-        case
-            when production_requests_7d = 0 then 0.0
-            when usage_trend is null then 1.0  -- new production usage
-            else least(usage_trend, 1.0)
-        end as usage_trend_score,
-        case
-            when days_since_last_production_request is null then 0.0
-            else greatest(0.0, 1.0 - days_since_last_production_request / {{ targets['recency_days'] }}.0)
-        end as recency_score,
-        case
-            when error_rate_7d is null then 0.0
-            else greatest(0.0, 1.0 - error_rate_7d / {{ targets['error_rate'] }})
-        end as reliability_score,
-        least(distinct_resources_28d / {{ targets['resources'] }}.0, 1.0) as breadth_score,
-        least(active_developers_28d / {{ targets['developers'] }}.0, 1.0) as team_score,
-        greatest(
-            0.0, 1.0
-            - open_tickets * {{ targets['open_ticket_penalty'] }}
-            - urgent_open_tickets * {{ targets['urgent_ticket_penalty'] }}
-            - bad_satisfaction_28d * {{ targets['bad_satisfaction_penalty'] }}
-        ) as support_score
-    from components
+    select * from {{ ref('int_account_health_scores') }}
 ),
 
-points as (
-    select
-        *,
-        {{ weights['usage_trend'] }} * usage_trend_score as usage_trend_points,
-        {{ weights['recency'] }} * recency_score as recency_points,
-        {{ weights['reliability'] }} * reliability_score as reliability_points,
-        {{ weights['breadth'] }} * breadth_score as breadth_points,
-        {{ weights['team'] }} * team_score as team_points,
-        {{ weights['support'] }} * support_score as support_points
-    from scores
+lifecycle as (
+    select * from {{ ref('int_account_lifecycle_daily') }}
 ),
 
 final as (
     select
-        account_id,
-        date_day,
-        production_requests_7d,
-        production_requests_prev_28d_weekly_avg,
-        usage_trend,
-        error_rate_7d,
-        days_since_last_production_request,
-        distinct_resources_28d,
-        active_developers_28d,
-        open_tickets,
-        urgent_open_tickets,
-        urgent_tickets_open_over_24h,
-        tickets_opened_7d,
-        tickets_opened_28d,
-        bad_satisfaction_28d,
-        round(usage_trend_points, 1) as usage_trend_points,
-        round(recency_points, 1) as recency_points,
-        round(reliability_points, 1) as reliability_points,
-        round(breadth_points, 1) as breadth_points,
-        round(team_points, 1) as team_points,
-        round(support_points, 1) as support_points,
-        round(
-            usage_trend_points + recency_points + reliability_points
-            + breadth_points + team_points + support_points, 1
-        ) as health_score,
-        case
-            when
-                round(
-                    usage_trend_points + recency_points + reliability_points
-                    + breadth_points + team_points + support_points, 1
-                ) >= {{ bands['healthy'] }}
-                then 'healthy'
-            when
-                round(
-                    usage_trend_points + recency_points + reliability_points
-                    + breadth_points + team_points + support_points, 1
-                ) >= {{ bands['at_risk'] }}
-                then 'at_risk'
-            else 'critical'
-        end as health_band,
-        -- the last stage that applies, in this order: dormant wins
-        case
-            when days_since_last_production_request >= 30 then 'dormant'
-            when
-                upgraded_in_30d
-                or (billable_requests_prev_30d > 0 and billable_requests_30d > billable_requests_prev_30d)
-                then 'expanding'
-            when billable_requests_to_date > 0 then 'adopted'
-            when successful_requests_to_date > 0 then 'activated'
-            else 'signed_up'
-        end as lifecycle_stage,
-        successful_requests_to_date,
-        upgraded_today,
-        billable_requests_30d,
-        billable_requests_prev_30d
-    from points
+        components.account_id,
+        components.date_day,
+        components.production_requests_7d,
+        components.production_requests_prev_28d_weekly_avg,
+        components.usage_trend,
+        components.error_rate_7d,
+        components.days_since_last_production_request,
+        components.distinct_resources_28d,
+        components.active_developers_28d,
+        components.open_tickets,
+        components.urgent_open_tickets,
+        components.urgent_tickets_open_over_24h,
+        components.tickets_opened_7d,
+        components.tickets_opened_28d,
+        components.bad_satisfaction_28d,
+        scores.usage_trend_points,
+        scores.recency_points,
+        scores.reliability_points,
+        scores.breadth_points,
+        scores.team_points,
+        scores.support_points,
+        scores.health_score,
+        scores.health_band,
+        lifecycle.lifecycle_stage,
+        components.successful_requests_to_date,
+        components.upgraded_today,
+        components.billable_requests_30d,
+        components.billable_requests_prev_30d
+    from components
+    inner join scores
+        on components.account_id = scores.account_id and components.date_day = scores.date_day
+    inner join lifecycle
+        on components.account_id = lifecycle.account_id and components.date_day = lifecycle.date_day
 )
 
 select * from final

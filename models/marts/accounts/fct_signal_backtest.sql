@@ -5,8 +5,30 @@
 -- followed, the share where it fired).
 with
 
-days as (
+outcomes as (
     select * from {{ ref('int_account_outcomes_daily') }}
+),
+
+signals as (
+    select * from {{ ref('fct_sales_signals') }}
+),
+
+days as (
+    select
+        outcomes.*,
+        exists(
+            select 1 from signals
+            where
+                signals.account_id = outcomes.account_id
+                and signals.detected_on = outcomes.date_day and signals.signal_type = 'churn_risk'
+        ) as churn_risk,
+        exists(
+            select 1 from signals
+            where
+                signals.account_id = outcomes.account_id
+                and signals.detected_on = outcomes.date_day and signals.signal_type = 'expansion_ready'
+        ) as expansion_ready
+    from outcomes
 ),
 
 predictions as (

@@ -8,25 +8,25 @@ with
 
 {%- set watermark = request_watermark_relation() %}
 changed_days as (
-    select * from {{ source('raw', 'changed_days') }}
+    select * from {{ ref('stg_loader__changed_days') }}
     where source = 'api_logs'
     {%- if watermark is not none and not flags.FULL_REFRESH %}
         and changed_at > (select max(watermark.processed_through) from {{ watermark }} as watermark)
     {%- endif %}
 ),
 
-api_logs as (
+request_copies as (
     select
         request_id,
-        cast({{ utc_timestamp('requested_at') }} as date) as date_day
-    from {{ source('raw', 'api_logs') }}
+        request_date as date_day
+    from {{ ref('stg_gateway__requests') }}
 ),
 
 requested_days as (
     {%- if var('rebuild_from', none) and var('rebuild_to', none) %}
-        select distinct api_logs.date_day
-        from api_logs
-        where api_logs.date_day between '{{ var("rebuild_from") }}' and '{{ var("rebuild_to") }}'
+        select distinct request_copies.date_day
+        from request_copies
+        where request_copies.date_day between '{{ var("rebuild_from") }}' and '{{ var("rebuild_to") }}'
     {%- else %}
         select cast(null as date) as date_day
         where false
@@ -44,15 +44,15 @@ days as (
     union
     {%- if watermark is none or flags.FULL_REFRESH %}
         -- a first or full build rebuilds every day: no requests to follow around
-        select api_logs.date_day from api_logs
+        select request_copies.date_day from request_copies
     {%- else %}
-        select api_logs.date_day
-        from api_logs
+        select request_copies.date_day
+        from request_copies
         inner join (
             select distinct touched.request_id
-            from api_logs as touched
+            from request_copies as touched
             inner join touched_days on touched.date_day = touched_days.date_day
-        ) as touched_requests on api_logs.request_id = touched_requests.request_id
+        ) as touched_requests on request_copies.request_id = touched_requests.request_id
     {%- endif %}
 ),
 
