@@ -6,6 +6,9 @@
 -- through the day). The monthly bill is this row on the month's last day, or on
 -- as_of_date for the running month.
 {%- set next_month = dbt.dateadd('month', 1, 'month_start') %}
+{%- set month_to_date -%}
+    partition by account_id, month_start order by date_day rows between unbounded preceding and current row
+{%- endset %}
 with
 
 account_days as (
@@ -83,14 +86,10 @@ to_date as (
         month_start,
         {{ dbt.datediff('month_start', 'date_day', 'day') }} + 1 as days_elapsed,  -- noqa: LT05
         {{ dbt.datediff('month_start', next_month, 'day') }} as days_in_month,  -- noqa: LT05
-        sum(billable_requests) over month_to_date as api_calls,
-        sum(billable_bytes) over month_to_date / 1e9 as data_gb,
-        sum(new_end_users) over month_to_date as monthly_active_end_users
+        {{ count_sum('billable_requests', month_to_date) }} as api_calls,
+        sum(billable_bytes) over ({{ month_to_date }}) / 1e9 as data_gb,
+        {{ count_sum('new_end_users', month_to_date) }} as monthly_active_end_users
     from days
-    window month_to_date as (
-        partition by account_id, month_start order by date_day
-        rows between unbounded preceding and current row
-    )
 ),
 
 with_plan as (

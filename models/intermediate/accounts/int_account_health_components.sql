@@ -125,28 +125,28 @@ daily as (
 rolling as (
     select
         *,
-        sum(production_requests) over (account_days rows between 6 preceding and current row)
+        {{ count_sum('production_requests', 'account_days rows between 6 preceding and current row') }}
             as production_requests_7d,
-        sum(production_requests) over (account_days rows between 34 preceding and 7 preceding)
+        {{ count_sum('production_requests', 'account_days rows between 34 preceding and 7 preceding') }}
         / 4.0 as production_requests_prev_28d_weekly_avg,
-        sum(production_error_requests) over (account_days rows between 6 preceding and current row)
+        {{ count_sum('production_error_requests', 'account_days rows between 6 preceding and current row') }}
             as production_error_requests_7d,
-        sum(tickets_opened) over (account_days rows between 6 preceding and current row)
+        {{ count_sum('tickets_opened', 'account_days rows between 6 preceding and current row') }}
             as tickets_opened_7d,
-        sum(tickets_opened) over (account_days rows between 27 preceding and current row)
+        {{ count_sum('tickets_opened', 'account_days rows between 27 preceding and current row') }}
             as tickets_opened_28d,
-        sum(bad_satisfaction_opened) over (account_days rows between 27 preceding and current row)
+        {{ count_sum('bad_satisfaction_opened', 'account_days rows between 27 preceding and current row') }}
             as bad_satisfaction_28d,
-        sum(billable_requests) over (account_days rows between 29 preceding and current row)
+        {{ count_sum('billable_requests', 'account_days rows between 29 preceding and current row') }}
             as billable_requests_30d,
-        sum(billable_requests) over (account_days rows between 59 preceding and 30 preceding)
+        {{ count_sum('billable_requests', 'account_days rows between 59 preceding and 30 preceding') }}
             as billable_requests_prev_30d,
         max(case when production_requests > 0 then date_day end)
             over (account_days rows between unbounded preceding and current row)
             as last_production_date,
-        sum(successful_requests) over (account_days rows between unbounded preceding and current row)
+        {{ count_sum('successful_requests', 'account_days rows between unbounded preceding and current row') }}
             as successful_requests_to_date,
-        sum(billable_requests) over (account_days rows between unbounded preceding and current row)
+        {{ count_sum('billable_requests', 'account_days rows between unbounded preceding and current row') }}
             as billable_requests_to_date,
         max(case when upgraded_today then 1 else 0 end)
             over (account_days rows between 29 preceding and current row)

@@ -1,5 +1,5 @@
 -- Per account and day: each health component's score (0-1) and points
--- (weight x score), the health_score (0-100) and its band. Weights, targets
+-- (weight x score, DOUBLE like every score), the health_score (0-100) and its band. Weights, targets
 -- and bands are the health_weights, health_targets and health_bands vars.
 {%- set weights = var('health_weights') %}
 {%- set targets = var('health_targets') %}
@@ -55,16 +55,16 @@ score as (
     select
         account_id,
         date_day,
-        round(usage_trend_points, 1) as usage_trend_points,
-        round(recency_points, 1) as recency_points,
-        round(reliability_points, 1) as reliability_points,
-        round(breadth_points, 1) as breadth_points,
-        round(team_points, 1) as team_points,
-        round(support_points, 1) as support_points,
-        round(
+        cast(round(usage_trend_points, 1) as double) as usage_trend_points,
+        cast(round(recency_points, 1) as double) as recency_points,
+        cast(round(reliability_points, 1) as double) as reliability_points,
+        cast(round(breadth_points, 1) as double) as breadth_points,
+        cast(round(team_points, 1) as double) as team_points,
+        cast(round(support_points, 1) as double) as support_points,
+        cast(round(
             usage_trend_points + recency_points + reliability_points
             + breadth_points + team_points + support_points, 1
-        ) as health_score
+        ) as double) as health_score
     from points
 ),
 

@@ -1,6 +1,8 @@
 -- Per account and day, everything a sales signal is evaluated on, with data
 -- through that day only: health components, the month's billing projection as
 -- of the day, the previous month's bill, activation and past production weeks.
+-- The churn_silent_days var sets the window of the silent-account rule.
+{%- set silent_days = var('signal_thresholds')['churn_silent_days'] %}
 with
 
 health as (
@@ -37,9 +39,10 @@ production_weeks as (
     select
         account_id,
         date_day,
-        sum(case when production_requests > 0 and is_first_active_day_of_week then 1 else 0 end)
-            over (partition by account_id order by date_day rows between unbounded preceding and current row)
-            as production_weeks_to_date
+        {{ count_sum(
+            'case when production_requests > 0 and is_first_active_day_of_week then 1 else 0 end',
+            'partition by account_id order by date_day rows between unbounded preceding and current row',
+        ) }} as production_weeks_to_date
     from (
         select
             *,
@@ -68,14 +71,15 @@ final as (
         billing.projected_quantity,
         billing.projected_bill_usd,
         previous_month.bill_usd as previous_bill_usd,
-        sum(usage.production_requests) over (
+        {{ count_sum(
+            'usage.production_requests',
+            'partition by health.account_id order by health.date_day rows between '
+            ~ (silent_days - 1) ~ ' preceding and current row',
+        ) }} as production_requests_silent_window,
+        -- weeks with production before the silent window: the count silent_days days ago
+        coalesce(lag(production_weeks.production_weeks_to_date, {{ silent_days }}) over (
             partition by health.account_id order by health.date_day
-            rows between 13 preceding and current row
-        ) as production_requests_14d,
-        -- weeks with production before the 14-day window: the count 14 days ago
-        coalesce(lag(production_weeks.production_weeks_to_date, 14) over (
-            partition by health.account_id order by health.date_day
-        ), 0) as production_weeks_before_14d
+        ), 0) as production_weeks_before_silent_window
     from health
     inner join scores
         on health.account_id = scores.account_id and health.date_day = scores.date_day

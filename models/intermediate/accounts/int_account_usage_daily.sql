@@ -25,24 +25,23 @@ account_usage as (
     select
         applications.account_id,
         usage.date_day,
-        sum(case when usage.environment = 'sandbox' then usage.requests else 0 end)
+        {{ count_sum("case when usage.environment = 'sandbox' then usage.requests else 0 end") }}
             as sandbox_requests,
-        sum(case when usage.environment = 'production' then usage.requests else 0 end)
+        {{ count_sum("case when usage.environment = 'production' then usage.requests else 0 end") }}
             as production_requests,
-        sum(usage.billable_requests) as billable_requests,
-        sum(usage.successful_requests) as successful_requests,
-        sum(case when usage.status_class = '5xx' then usage.requests else 0 end) as error_requests,
-        sum(case when usage.status_class = '4xx' then usage.requests else 0 end)
+        {{ count_sum('usage.billable_requests') }} as billable_requests,
+        {{ count_sum('usage.successful_requests') }} as successful_requests,
+        {{ count_sum("case when usage.status_class = '5xx' then usage.requests else 0 end") }}
+            as error_requests,
+        {{ count_sum("case when usage.status_class = '4xx' then usage.requests else 0 end") }}
             as client_error_requests,
-        sum(case
-            when usage.environment = 'production' and usage.status_class = '5xx'
-                then usage.requests
-            else 0
-        end) as production_error_requests,
-        sum(case
-            when usage.billable_requests > 0 then usage.request_bytes + usage.response_bytes
-            else 0
-        end) as billable_bytes,
+        {{ count_sum(
+            "case when usage.environment = 'production' and usage.status_class = '5xx'"
+            ~ " then usage.requests else 0 end"
+        ) }} as production_error_requests,
+        {{ count_sum(
+            'case when usage.billable_requests > 0 then usage.request_bytes + usage.response_bytes else 0 end'
+        ) }} as billable_bytes,
         count(distinct usage.app_id) as active_applications,
         count(distinct applications.developer_id) as active_developers,
         count(distinct case when usage.environment = 'production' then usage.resource end)

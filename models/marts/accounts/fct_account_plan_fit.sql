@@ -56,7 +56,7 @@ final as (
         cheapest.plan_id as cheapest_plan_id,
         cheapest.value_metric as cheapest_value_metric,
         cheapest.simulated_bill_usd as cheapest_plan_bill_usd,
-        current_plan.simulated_bill_usd - cheapest.simulated_bill_usd as savings_usd,
+        {{ money('current_plan.simulated_bill_usd - cheapest.simulated_bill_usd') }} as savings_usd,
         cheapest.plan_id = current_plan.plan_id as is_on_cheapest_plan
     from current_plan
     left join candidates as cheapest

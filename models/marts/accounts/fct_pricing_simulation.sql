@@ -64,7 +64,7 @@ final as (
         not is_hard_capped or quantity <= included_quantity as fits,
         {{ plan_bill_usd('quantity') }} as simulated_bill_usd,
         current_bill_usd,
-        current_bill_usd - {{ plan_bill_usd('quantity') }} as savings_usd
+        {{ money('current_bill_usd - ' ~ plan_bill_usd('quantity')) }} as savings_usd
     from simulated
 )
 

@@ -65,7 +65,7 @@ final as (
         top.plan_id,
         top.projected_bill_usd,
         top.previous_bill_usd,
-        greatest(coalesce(top.projected_bill_usd - top.monthly_fee_usd, 0), 0)
+        {{ money('greatest(coalesce(top.projected_bill_usd - top.monthly_fee_usd, 0), 0)') }}
             as projected_overage_usd,
         top.usage_trend,
         top.health_score,

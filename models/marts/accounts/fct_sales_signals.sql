@@ -68,10 +68,10 @@ churn_risk as (
         / nullif(production_requests_prev_28d_weekly_avg, 0) as signal_value,
         {{ t['churn_drop_share'] }} as signal_threshold,
         case
-            when production_requests_14d = 0
+            when production_requests_silent_window = 0
                 then
                     'No production request in ' || '{{ t["churn_silent_days"] }}'
-                    || ' days after production use in ' || cast(production_weeks_before_14d as varchar)
+                    || ' days after production use in ' || cast(production_weeks_before_silent_window as varchar)
                     || ' weeks before.'
             else
                 'Production requests fell to ' || {{ format_number('production_requests_7d', 0) }}
@@ -89,8 +89,8 @@ churn_risk as (
             < {{ t['churn_drop_share'] }} * production_requests_prev_28d_weekly_avg
         )
         or (
-            production_requests_14d = 0
-            and production_weeks_before_14d >= {{ t['churn_min_active_weeks'] }}
+            production_requests_silent_window = 0
+            and production_weeks_before_silent_window >= {{ t['churn_min_active_weeks'] }}
         )
 ),
 
@@ -152,7 +152,7 @@ final as (
         reason,
         recommended_action,
         signal_value,
-        signal_threshold,
+        cast(signal_threshold as double) as signal_threshold,
         plan_id,
         value_metric,
         quantity_to_date,
@@ -164,8 +164,8 @@ final as (
         production_requests_7d,
         production_requests_prev_28d_weekly_avg,
         usage_trend,
-        production_requests_14d,
-        production_weeks_before_14d,
+        production_requests_silent_window,
+        production_weeks_before_silent_window,
         days_since_first_signup,
         tickets_opened_7d,
         urgent_tickets_open_over_24h,

@@ -8,7 +8,25 @@ usage as (
 ),
 
 final as (
-    select * from usage
+    select
+        date_day,
+        app_id,
+        environment,
+        resource,
+        method,
+        status_class,
+        requests,
+        billable_requests,
+        successful_requests,
+        -- summed in the incremental model, whose stored types stay as they are
+        cast(request_bytes as {{ dbt.type_bigint() }}) as request_bytes,
+        cast(response_bytes as {{ dbt.type_bigint() }}) as response_bytes,
+        latency_p50_ms,
+        latency_p95_ms,
+        first_requested_at,
+        first_successful_at,
+        last_requested_at
+    from usage
 )
 
 select * from final

@@ -63,7 +63,7 @@ final as (
         developers.acquisition_channel,
         developers.country,
         developers.signed_up_at,
-        {{ dbt.date_trunc('week', 'developers.signed_up_at') }} as cohort_week,
+        cast({{ dbt.date_trunc('week', 'developers.signed_up_at') }} as date) as cohort_week,
         first_applications.first_application_at,
         first_requests.first_sandbox_request_at,
         first_requests.first_sandbox_success_at,

@@ -19,7 +19,7 @@ applications as (
 daily as (
     select
         usage.date_day,
-        sum(usage.requests) as sandbox_requests,
+        {{ count_sum('usage.requests') }} as sandbox_requests,
         count(distinct usage.app_id) as sandbox_active_applications,
         count(distinct applications.developer_id) as sandbox_active_developers
     from usage

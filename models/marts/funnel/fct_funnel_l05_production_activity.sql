@@ -18,8 +18,8 @@ applications as (
 daily as (
     select
         usage.date_day,
-        sum(usage.requests) as production_requests,
-        sum(usage.successful_requests) as successful_requests,
+        {{ count_sum('usage.requests') }} as production_requests,
+        {{ count_sum('usage.successful_requests') }} as successful_requests,
         count(distinct usage.app_id) as production_active_applications,
         count(distinct applications.account_id) as production_active_accounts
     from usage

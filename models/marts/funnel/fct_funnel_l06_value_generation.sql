@@ -14,11 +14,11 @@ usage as (
 daily as (
     select
         date_day,
-        sum(case when method = 'GET' then requests else 0 end) as get_requests,
-        sum(case when method = 'POST' then requests else 0 end) as post_requests,
-        sum(case when method = 'PUT' then requests else 0 end) as put_requests,
-        sum(case when method = 'PATCH' then requests else 0 end) as patch_requests,
-        sum(case when method = 'DELETE' then requests else 0 end) as delete_requests
+        {{ count_sum("case when method = 'GET' then requests else 0 end") }} as get_requests,
+        {{ count_sum("case when method = 'POST' then requests else 0 end") }} as post_requests,
+        {{ count_sum("case when method = 'PUT' then requests else 0 end") }} as put_requests,
+        {{ count_sum("case when method = 'PATCH' then requests else 0 end") }} as patch_requests,
+        {{ count_sum("case when method = 'DELETE' then requests else 0 end") }} as delete_requests
     from usage
     group by date_day
 ),

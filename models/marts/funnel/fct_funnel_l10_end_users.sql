@@ -28,7 +28,7 @@ daily as (
         count(case
             when previous_active_date >= {{ dbt.dateadd('day', -28, 'date_day') }} then 1
         end) as returning_end_users,
-        sum(production_requests) as end_user_requests
+        {{ count_sum('production_requests') }} as end_user_requests
     from with_history
     group by date_day
 ),
