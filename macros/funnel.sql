@@ -1,28 +1,35 @@
-{#- The funnel's metrics by layer, in order: what fct_funnel_daily unpivots. -#}
+{#-
+  The funnel's layers in order, each with its model and its metrics: the
+  model's columns after date_day, in the order of its YAML
+  (models/marts/funnel/_funnel__models.yml), where each layer model enforces
+  its contract. Adding a metric is a column in the layer's SQL and its YAML,
+  documented there; the build fails naming a column that is in one and not the
+  other. fct_funnel_daily unpivots these, and the singular test
+  assert_funnel_daily_has_every_metric_every_day checks them.
+-#}
 {% macro funnel_layer_metrics() -%}
-    {{ return([
-        (1, 'fct_funnel_l01_awareness', [
-            'unique_visitors', 'page_views', 'rss_subscribers', 'blog_comments', 'social_mentions',
-            'github_stars', 'github_forks', 'github_follows', 'forum_posts', 'newsletter_signups']),
-        (2, 'fct_funnel_l02_developers_and_applications', [
-            'new_developers', 'new_accounts', 'new_applications']),
-        (3, 'fct_funnel_l03_sandbox_activity', [
-            'sandbox_requests', 'sandbox_active_applications', 'sandbox_active_developers']),
-        (4, 'fct_funnel_l04_certification', [
-            'certified_developers', 'certified_applications', 'certification_failures']),
-        (5, 'fct_funnel_l05_production_activity', [
-            'production_requests', 'production_active_applications', 'production_active_accounts',
-            'production_success_rate']),
-        (6, 'fct_funnel_l06_value_generation', [
-            'get_requests', 'post_requests', 'put_requests', 'patch_requests', 'delete_requests',
-            'value_in_requests', 'value_out_requests']),
-        (7, 'fct_funnel_l07_operational_activity', [
-            'tickets_opened', 'tickets_solved', 'open_tickets', 'median_first_response_hours']),
-        (8, 'fct_funnel_l08_audits', [
-            'developers_audited', 'applications_audited', 'audit_failures']),
-        (9, 'fct_funnel_l09_showcase', [
-            'developers_showcased', 'applications_showcased', 'showcased_total']),
-        (10, 'fct_funnel_l10_end_users', [
-            'active_end_users', 'new_end_users', 'returning_end_users', 'end_user_requests']),
-    ]) }}
+    {%- set layers = [
+        (1, 'fct_funnel_l01_awareness'),
+        (2, 'fct_funnel_l02_developers_and_applications'),
+        (3, 'fct_funnel_l03_sandbox_activity'),
+        (4, 'fct_funnel_l04_certification'),
+        (5, 'fct_funnel_l05_production_activity'),
+        (6, 'fct_funnel_l06_value_generation'),
+        (7, 'fct_funnel_l07_operational_activity'),
+        (8, 'fct_funnel_l08_audits'),
+        (9, 'fct_funnel_l09_showcase'),
+        (10, 'fct_funnel_l10_end_users'),
+    ] -%}
+    {%- set result = [] -%}
+    {%- for layer_number, model in layers -%}
+        {%- set metrics = [] -%}
+        {#- the graph (and with it the YAML's columns) exists once parsing is done -#}
+        {%- if execute -%}
+            {%- for column in graph.nodes['model.' ~ project_name ~ '.' ~ model].columns -%}
+                {%- if column != 'date_day' -%}{%- do metrics.append(column) -%}{%- endif -%}
+            {%- endfor -%}
+        {%- endif -%}
+        {%- do result.append((layer_number, model, metrics)) -%}
+    {%- endfor -%}
+    {{ return(result) }}
 {%- endmacro %}

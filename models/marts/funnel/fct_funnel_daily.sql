@@ -1,6 +1,7 @@
 -- The funnel in long form: one row per day, layer and metric, every metric of
 -- every layer on every day of the daily range. Value is null only where the
--- metric is a ratio or median with nothing to divide.
+-- metric is a ratio or median with nothing to divide. The metrics are each
+-- layer model's columns (macros/funnel.sql).
 with
 
 layers as (
@@ -10,6 +11,7 @@ layers as (
 metrics as (
     {%- for layer_number, model, metrics in funnel_layer_metrics() %}
         {%- set layer_loop = loop %}
+        {%- set layer = ref(model) %}
         {%- for metric in metrics %}
             select
                 date_day,
@@ -17,7 +19,7 @@ metrics as (
                 {{ loop.index }} as metric_number,
                 '{{ metric }}' as metric,
                 cast({{ metric }} as double) as value
-            from {{ ref(model) }}
+            from {{ layer }}
             {%- if not (layer_loop.last and loop.last) %}
                 union all
             {%- endif %}
