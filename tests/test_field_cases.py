@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -214,6 +215,32 @@ def test_hidden_files_are_ignored_and_links_followed_once(case):
         "api_logs/real.csv",
     ]
     assert rows(case.con, "select count(*) from raw.rejects") == [(0,)]
+
+
+def test_pipes_devices_and_names_that_are_not_utf8_are_ignored_not_fatal(tmp_path):
+    """A pipe or a link to a device would block the hash for ever, and a file name
+    whose bytes are not UTF-8 cannot be stored: each is listed as ignored and the
+    source's other files load."""
+    landing = tmp_path / "landing"
+    logs = landing / "api_logs"
+    logs.mkdir(parents=True)
+    header = "request_id,requested_at,app_id,environment,method,path,status_code\n"
+    (logs / "good.csv").write_text(header + "r1,2026-11-20T09:00:00Z,a,sandbox,GET,/p,200\n")
+    os.mkfifo(logs / "pipe.csv")
+    (logs / "zeros.csv").symlink_to("/dev/zero")
+    (Path(os.fsdecode(bytes(logs) + b"/bad-\xff.csv"))).write_text(header)
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+
+    result = Loader(con, landing, "batch-1").load_source("api_logs")
+
+    assert [(f.file, f.status, f.rows_loaded) for f in result.files] == [
+        ("api_logs/good.csv", "loaded", 1)
+    ]
+    assert result.ignored == [
+        "api_logs/bad-\ufffd.csv",
+        "api_logs/pipe.csv",
+        "api_logs/zeros.csv",
+    ]
 
 
 def test_implausible_and_malformed_timestamps(case):

@@ -48,23 +48,28 @@ def discover(landing_dir: Path, source: str) -> Discovery:
         for name in files:
             path = here / name
             relative = _relative(path, landing_dir)
-            if name.startswith((".", "_")):
+            if not _is_utf8(relative):  # the warehouse could not name it
+                shown = os.fsencode(relative).decode("utf-8", "replace")
+                found.ignored[shown] = "a file name that is not UTF-8 (rename the file)"
+            elif name.startswith((".", "_")):
                 found.ignored[relative] = "hidden file"
             elif not path.exists():  # a dangling link, to a file or to a folder
                 found.ignored[relative] = "a link that leads nowhere"
+            elif not path.is_file():  # reading a pipe or a device could block for ever
+                found.ignored[relative] = "not a regular file (a pipe, socket or device)"
             elif not name.lower().endswith(ACCEPTED_EXTENSIONS):
                 found.ignored[relative] = f"not an accepted file type {ACCEPTED_EXTENSIONS}"
             else:
                 candidates.append((relative, path))
     seen: dict[str, str] = {}
-    for relative, path in sorted(candidates, key=lambda c: c[0].encode()):
+    for relative, path in sorted(candidates, key=lambda c: os.fsencode(c[0])):
         target = os.path.realpath(path)
         if target in seen:
             found.ignored[relative] = f"the same file as {seen[target]}"
         else:
             seen[target] = relative
             found.accepted.append(relative)
-    found.ignored = dict(sorted(found.ignored.items(), key=lambda item: item[0].encode()))
+    found.ignored = dict(sorted(found.ignored.items(), key=lambda item: os.fsencode(item[0])))
     return found
 
 
@@ -72,6 +77,15 @@ def discover_files(landing_dir: Path, source: str) -> tuple[list[str], list[str]
     """Accepted and ignored files of a source (see `discover`), as relative paths."""
     found = discover(landing_dir, source)
     return found.accepted, list(found.ignored)
+
+
+def _is_utf8(name: str) -> bool:
+    """False for a name whose bytes are not UTF-8 (Python keeps them as surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _relative(path: Path, landing_dir: Path) -> str:
