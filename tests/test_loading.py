@@ -175,6 +175,17 @@ def test_columns_match_case_insensitively_and_unknown_columns_are_never_stored(l
             "requested_at",
             "unparsable timestamp '20/11/2026'",
         ),
+        # offsets that exist nowhere are unparsable, never moved to another instant
+        (
+            "r,2026-11-20T13:05:00+05:60,a,production,GET,/p,200,,,,",
+            "requested_at",
+            "unparsable timestamp '2026-11-20T13:05:00+05:60'",
+        ),
+        (
+            "r,2026-11-20T13:05:00+24:00,a,production,GET,/p,200,,,,",
+            "requested_at",
+            "unparsable timestamp '2026-11-20T13:05:00+24:00'",
+        ),
         (
             "r,2026-11-20T13:05:00Z,a,staging,GET,/p,200,,,,",
             "environment",

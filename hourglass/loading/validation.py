@@ -32,12 +32,13 @@ _INTEGER_TEXT = r"[+-]?[0-9]+"
 _DECIMAL_TEXT = r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?"
 _INFINITIES = "('inf', '+inf', '-inf', 'infinity', '+infinity', '-infinity')"
 # ISO-8601: four-digit year, T or space, optional seconds and up to 9 fractional
-# digits, an optional offset Z, +hh:mm, +hhmm or +hh with an optional space before it.
-# A date alone is midnight UTC. DuckDB reads exactly 24:00:00 as the next day's
-# 00:00 (as ISO-8601 allows) and rejects 23:59:60.
+# digits, an optional offset Z, +hh:mm, +hhmm or +hh with an optional space before it
+# (hours 00-14 and minutes 00-59, the offsets that exist, so `+05:60` or `+24:00` is
+# unparsable rather than silently moved). A date alone is midnight UTC. DuckDB reads
+# exactly 24:00:00 as the next day's 00:00 (as ISO-8601 allows) and rejects 23:59:60.
 _ISO_TIMESTAMP = (
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
-    r"([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)? ?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?)?"
+    r"([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)? ?(Z|[+-](0[0-9]|1[0-4])(:?[0-5][0-9])?)?)?"
 )
 _INTEGER_TYPES = {
     "TINYINT",
