@@ -165,6 +165,22 @@ def test_empty_files_are_files_of_zero_rows(case):
     ]
 
 
+def test_zero_byte_gzip_files_are_files_of_zero_rows(case):
+    """A rotated log compressed to zero bytes (no gzip member at all) is empty, as a
+    zero-byte plain file is, in every text reader."""
+    logs = case.landing / "api_logs"
+    logs.mkdir(parents=True)
+    for name in ("zero.csv.gz", "zero.jsonl.gz", "zero.ndjson.gz"):
+        (logs / name).write_bytes(b"")
+    _, files = case("empty-files", "api_logs")
+    zero = {name: counts for name, counts in files.items() if name.startswith("zero.")}
+    assert zero == {
+        "zero.csv.gz": ("loaded", 0, 0, 0),
+        "zero.jsonl.gz": ("loaded", 0, 0, 0),
+        "zero.ndjson.gz": ("loaded", 0, 0, 0),
+    }
+
+
 def test_every_gzip_member_loads(case):
     _, files = case("gzip-multimember", "api_logs")
     assert files == {

@@ -70,6 +70,13 @@ def _utf8(path: Path, options: ReadOptions) -> Iterator[Path]:
     """The file as UTF-8: itself, or a transcoded temporary copy (streamed in 1 MiB
     chunks by Python's codec). A byte the encoding does not define stays as it was,
     so DuckDB rejects its record as not valid in the encoding."""
+    if path.name.lower().endswith(".gz") and path.stat().st_size == 0:
+        # zero bytes hold no gzip member at all: an empty file, like a zero-byte .csv
+        with tempfile.TemporaryDirectory(prefix="hourglass-") as folder:
+            empty = Path(folder) / path.name[: -len(".gz")]
+            empty.touch()
+            yield empty
+        return
     encoding = _encoding(options)
     if encoding == "utf-8":
         yield path
