@@ -74,7 +74,7 @@ def summary_text(published: Path, work: Path) -> str:
     if rejects:
         lines += ["", f"  rejected landing rows (details in raw.rejects of {work}):"]
         lines += [
-            f"    {source:<18} {rows:>6,} rows, {files} whole files"
+            f"    {source:<18} {rows:>6,} rows, {files} whole file{'' if files == 1 else 's'}"
             for source, rows, files in rejects
         ]
     return "\n".join(lines)
