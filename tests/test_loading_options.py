@@ -97,6 +97,16 @@ def test_a_line_prefix_is_removed_before_the_json_is_parsed(landing, con):
     assert rows(con, "select request_id from raw.api_logs") == [("r1",)]
 
 
+def test_a_line_the_prefix_empties_is_a_rejected_row_not_a_lost_one(landing, con):
+    record = '{"request_id": "r1", "requested_at": "2026-11-20T09:00:00Z", "app_id": "a",'
+    record += ' "environment": "sandbox", "method": "GET", "path": "/p", "status_code": 200}'
+    landing.jsonl("api_logs/a.jsonl", [record, "2026-11-20T10:00:00.123Z"])
+    result = _load(con, landing, read={"line_prefix": r"^\S+\s*$"})
+    counts = (result.total("rows_read"), result.total("rows_loaded"))
+    assert counts == (2, 1)
+    assert rows(con, "select row_number, reason from raw.rejects") == [(2, "unparsable JSON line")]
+
+
 def test_the_plausible_window_is_configurable(landing, con):
     header = ",".join([*COLUMNS, "status_code"])
     early = ",".join([ROW[0], "1995-06-01T00:00:00Z", *ROW[2:], "200"])

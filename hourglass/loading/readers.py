@@ -283,8 +283,9 @@ def _scan_json(con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions)
         f"""
         create or replace temp table _typed as
         select _row_number, line, try(json_type(line)) as json_kind
-        from (select _row_number, {line} as line from ({numbered}))
-        where trim(coalesce(line, '')) <> ''
+        from (select _row_number, {line} as line, line as landed from ({numbered}))
+        -- blank landed lines are not rows; a line the prefix empties is a rejected one
+        where trim(coalesce(landed, '')) <> ''
         """
     )
     if options.json_array_per_line:
