@@ -142,6 +142,17 @@ def test_parquet_timestamp_without_zone_is_utc(landing, load, con):
     ]
 
 
+def test_a_parquet_file_naming_a_contract_column_twice_is_rejected_whole(landing, load, con):
+    table = _parquet_table()
+    twice = table.append_column("STATUS_CODE", pa.array([300] * table.num_rows, pa.int32()))
+    landing.parquet("api_logs/a.parquet", twice)
+    result = load("api_logs")
+    assert [(f.status, f.rows_read) for f in result.files] == [("rejected", 0)]
+    assert rows(con, "select row_number, column_name, reason from raw.rejects") == [
+        (None, None, "api_logs/a.parquet: duplicate column status_code")
+    ]
+
+
 def test_columns_match_case_insensitively_and_unknown_columns_are_never_stored(landing, load, con):
     landing.csv(
         "signups/s.csv",

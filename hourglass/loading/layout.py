@@ -98,7 +98,8 @@ class Scan:
         ColumnSource over `_scan` (CSV: a text column; JSON lines: the key's
         JSON value; Parquet: the native column). Nested JSON fields are reached
         from `_json` (the record's JSON text) in JSON scans.
-    duplicates: lower-case names that occur more than once in a CSV header.
+    duplicates: lower-case names that occur more than once in a CSV header or a
+        Parquet schema.
     decimal_comma: number columns of text kind accept a decimal comma (`31,3`):
         set for semicolon-delimited CSV.
     row_checks: (SQL condition over `_scan`, reason) that reject a whole record

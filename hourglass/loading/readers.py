@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
+import pyarrow.parquet as pq
 
 from hourglass.loading.layout import ColumnSource, ReadOptions, Scan, text_field
 from hourglass.loading.results import FileRejected
@@ -418,7 +419,11 @@ def scan_parquet(con: duckdb.DuckDBPyConnection, path: Path, options: ReadOption
         for name, kind in types.items()
         if name != "_row_number"
     }
-    return Scan("parquet", fields, types=types, unreadable=unreadable)
+    # DuckDB renames a repeated column (`x`, `X` become `x`, `X_1`): the file's own
+    # schema says which names repeat, so a contract column named twice is caught.
+    names = [name.lower() for name in pq.read_schema(path).names]
+    duplicates = frozenset(name for name in names if names.count(name) > 1)
+    return Scan("parquet", fields, duplicates, types=types, unreadable=unreadable)
 
 
 def _read_columns_one_by_one(
