@@ -142,6 +142,16 @@ def test_parquet_timestamp_without_zone_is_utc(landing, load, con):
     ]
 
 
+def test_a_header_opening_a_quote_it_never_closes_rejects_the_file(landing, load, con):
+    # DuckDB would read the whole file as one header record: its rows would be lost
+    landing.csv("api_logs/a.csv", '"' + "\n".join([HEADER, GOOD[0], GOOD[1]]) + "\n")
+    result = load("api_logs")
+    assert [(f.status, f.rows_read) for f in result.files] == [("rejected", 0)]
+    assert rows(con, "select row_number, reason from raw.rejects") == [
+        (None, "api_logs/a.csv: the header line opens a quote it never closes")
+    ]
+
+
 def test_a_parquet_file_naming_a_contract_column_twice_is_rejected_whole(landing, load, con):
     table = _parquet_table()
     twice = table.append_column("STATUS_CODE", pa.array([300] * table.num_rows, pa.int32()))

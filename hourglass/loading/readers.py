@@ -192,6 +192,15 @@ def _header(con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions) ->
     return (found[0][0] or "").lstrip("\ufeff")
 
 
+def _unclosed_quote(line: str, delimiter: str) -> bool:
+    """True when a quoted field of the line never ends."""
+    try:
+        next(csv.reader([line], delimiter=delimiter, strict=True), [])
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
+
+
 def scan_csv(con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions) -> Scan:
     """Read a CSV into `_scan` (see `_scan_csv`), in the encoding of `options`."""
     with _utf8(path, options) as readable:
@@ -221,6 +230,9 @@ def _scan_csv(con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions) 
     if "\x00" in header_line:
         raise FileRejected("a binary file, not CSV text")
     delimiter = max(_DELIMITERS, key=header_line.count)
+    if _unclosed_quote(header_line, delimiter):
+        # the data reader would take the whole file as one header record: 0 rows, lost
+        raise FileRejected("the header line opens a quote it never closes")
     header = next(csv.reader([header_line], delimiter=delimiter), [])
     fields: dict[str, ColumnSource] = {}
     duplicates, repeated = set(), []
