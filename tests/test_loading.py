@@ -152,6 +152,15 @@ def test_a_header_opening_a_quote_it_never_closes_rejects_the_file(landing, load
     ]
 
 
+def test_a_csv_whose_first_line_is_empty_is_rejected_saying_so(landing, load, con):
+    landing.csv("api_logs/a.csv", "\n".join(["", HEADER, GOOD[0]]) + "\n")
+    result = load("api_logs")
+    assert [(f.status, f.rows_read) for f in result.files] == [("rejected", 0)]
+    assert rows(con, "select reason from raw.rejects") == [
+        ("api_logs/a.csv: the first line is empty: the header must be the first line",)
+    ]
+
+
 def test_a_parquet_file_naming_a_contract_column_twice_is_rejected_whole(landing, load, con):
     table = _parquet_table()
     twice = table.append_column("STATUS_CODE", pa.array([300] * table.num_rows, pa.int32()))

@@ -229,6 +229,8 @@ def _scan_csv(con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions) 
         return Scan("csv", {})
     if "\x00" in header_line:
         raise FileRejected("a binary file, not CSV text")
+    if not header_line.strip():
+        raise FileRejected("the first line is empty: the header must be the first line")
     delimiter = max(_DELIMITERS, key=header_line.count)
     if _unclosed_quote(header_line, delimiter):
         # the data reader would take the whole file as one header record: 0 rows, lost
