@@ -416,8 +416,9 @@ def test_unreadable_files_are_rejected_whole_while_the_others_load(landing, load
     assert errors["api_logs/no_status.csv"] == (
         "api_logs/no_status.csv: missing required column(s): environment, method, path, status_code"
     )
-    assert errors["api_logs/cut.parquet"].startswith(
+    assert errors["api_logs/cut.parquet"] == (
         "api_logs/cut.parquet: not a readable Parquet file:"
+        " truncated, or not Parquet at all (no Parquet footer)"
     )
     assert errors["api_logs/cut.csv.gz"].startswith("api_logs/cut.csv.gz: not a readable CSV file:")
     assert rows(con, "select count(*) from raw.api_logs") == [(2,)]

@@ -96,9 +96,28 @@ def _utf8(path: Path, options: ReadOptions) -> Iterator[Path]:
         yield copy
 
 
+# What DuckDB's reader messages mean, for the messages a person would not understand.
+_PLAIN_READER_ERRORS = (
+    (r"no magic bytes found", "truncated, or not Parquet at all (no Parquet footer)"),
+    (r"don't know what type", "a corrupt Parquet file (an unknown column type code)"),
+)
+
+
+def _plain(path: Path, exc: Exception) -> str:
+    """A reader exception in words: known messages explained, DuckDB's error-class
+    prefix (`Invalid Input Error: `) and the file's absolute path left out (the
+    reject already names the file)."""
+    message = first_line(exc)
+    for pattern, meaning in _PLAIN_READER_ERRORS:
+        if re.search(pattern, message, re.IGNORECASE):
+            return meaning
+    message = re.sub(r"^[A-Za-z ]+ Error: ", "", message)
+    return message.replace(str(path), path.name)
+
+
 def _unreadable(path: Path, exc: Exception, what: str) -> FileRejected:
     """A file-level reject for a reader's exception, naming gzip when that is the cause."""
-    message = first_line(exc)
+    message = _plain(path, exc)
     compressed = re.search(r"gzip|zlib|inflate|decompress", message, re.IGNORECASE)
     if path.name.lower().endswith(".gz") and compressed:
         return FileRejected(f"not a readable {what} file: not valid gzip ({message})")
@@ -453,7 +472,7 @@ def _read_columns_one_by_one(
                 select column_name from (describe select * from {source}))"""
         ).fetchall()
     except (duckdb.Error, ValueError, RuntimeError):
-        raise FileRejected(f"not a readable Parquet file: {first_line(exc)}") from exc
+        raise _unreadable(path, exc, "Parquet") from exc
     readable, unreadable = [], {}
     for name, kind in schema:
         try:
@@ -462,7 +481,7 @@ def _read_columns_one_by_one(
         except (duckdb.Error, ValueError, RuntimeError):
             unreadable[name.lower()] = str(kind)
     if not readable and not unreadable:
-        raise FileRejected(f"not a readable Parquet file: {first_line(exc)}") from exc
+        raise _unreadable(path, exc, "Parquet") from exc
     selected = "".join(", " + name for name in readable)
     try:
         con.execute(
