@@ -117,7 +117,7 @@ def test_row_numbers_count_records_not_lines(case):
             "tickets_with_subject.csv",
             3,
             None,
-            "malformed CSV row: Expected Number of Columns: 6 Found: 7",
+            "row has 8 fields; the header has 6",
         ),
         (
             "tickets_with_subject.csv",

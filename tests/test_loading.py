@@ -161,6 +161,21 @@ def test_a_csv_whose_first_line_is_empty_is_rejected_saying_so(landing, load, co
     ]
 
 
+def test_a_csv_where_no_record_has_the_headers_fields_is_rejected_whole(landing, load, con):
+    # e.g. a tab-separated body under a comma header: not the CSV its header says
+    body = [line.replace(",", "\t") for line in GOOD]
+    landing.csv("api_logs/a.csv", "\n".join([HEADER, *body]) + "\n")
+    result = load("api_logs")
+    assert [(f.status, f.rows_read) for f in result.files] == [("rejected", 0)]
+    assert rows(con, "select row_number, reason from raw.rejects") == [
+        (
+            None,
+            "api_logs/a.csv: no record parses as CSV with the header's fields"
+            " (row has 1 field; the header has 11)",
+        )
+    ]
+
+
 def test_a_parquet_file_naming_a_contract_column_twice_is_rejected_whole(landing, load, con):
     table = _parquet_table()
     twice = table.append_column("STATUS_CODE", pa.array([300] * table.num_rows, pa.int32()))
@@ -256,7 +271,15 @@ def test_columns_match_case_insensitively_and_unknown_columns_are_never_stored(l
         (
             "r,2026-11-20T13:05:00Z,a,production,GET,/p,200,1,1,1,e,EXTRA",
             None,
-            "malformed CSV row: Expected Number of Columns: 11 Found: 12",
+            "row has 12 fields; the header has 11",
+        ),
+        # records the CSV reader cannot split: the reason in words, never DuckDB's
+        ("r,2026-11-20T13:05:00Z,a", None, "row has 3 fields; the header has 11"),
+        ("r", None, "row has 1 field; the header has 11"),
+        (
+            'r,2026-11-20T13:05:00Z,"a"b,production,GET,/p,200,,,,',
+            None,
+            "text follows a closing quote (a quote inside a quoted field is doubled)",
         ),
     ],
 )

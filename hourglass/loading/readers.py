@@ -44,11 +44,6 @@ _ENCODINGS = {
     "utf-16": "utf-16",
     "utf16": "utf-16",
 }
-# Why DuckDB's CSV reader set a record aside, in words a person understands.
-_CSV_REJECT_REASONS = {
-    "INVALID ENCODING": "bytes not valid in the file's encoding ({encoding})",
-    "LINE SIZE OVER MAXIMUM": "record too large",
-}
 
 
 def first_line(exc: Exception) -> str:
@@ -153,12 +148,27 @@ def _read_into(
 def _number_records(con: duckdb.DuckDBPyConnection, parsed: str, offset: int) -> str:
     """SQL giving `parsed` with `_row_number`: the records' numbers 1..N in file order,
     skipping the numbers of the records DuckDB set aside in `_malformed`
-    (`_csv_rejects.line` counts from the file's first line, hence `offset`)."""
+    (`_csv_rejects.line` counts from the file's first line, hence `offset`).
+
+    `_malformed` gets one row per set-aside record: its error type (the first by
+    `_REJECT_PRIORITY` when DuckDB logged several), the fields it found (DuckDB logs
+    a wrong field count once per extra or missing field) and the record's text."""
     con.execute(
         f"""
         create or replace temp table _malformed as
-        select distinct on (line) line - {offset} as _row_number, error_type, error_message
-        from _csv_rejects order by line
+        select line - {offset} as _row_number,
+            arg_min(error_type, priority) as error_type,
+            coalesce(max(found) filter (where error_type = 'TOO MANY COLUMNS'),
+                     min(found) filter (where error_type = 'MISSING COLUMNS')) as found,
+            arg_min(csv_line, priority) as csv_line
+        from (
+            select line, cast(error_type as varchar) as error_type, csv_line,
+                try_cast(regexp_extract(error_message, 'Found: ([0-9]+)', 1) as bigint) as found,
+                coalesce(list_position({_REJECT_PRIORITY}, cast(error_type as varchar)), 99)
+                    as priority
+            from _csv_rejects
+        )
+        group by line
         """
     )
     if not con.execute("select count(*) from _malformed").fetchall()[0][0]:
@@ -176,17 +186,44 @@ def _number_records(con: duckdb.DuckDBPyConnection, parsed: str, offset: int) ->
     """
 
 
-def _explain_malformed(con: duckdb.DuckDBPyConnection, options: ReadOptions, prefix: str) -> None:
-    """Give `_malformed` its final shape (_row_number, reason)."""
-    cases = " ".join(
-        f"when {sql_literal(kind)} then {sql_literal(reason.format(encoding=options.encoding))}"
-        for kind, reason in _CSV_REJECT_REASONS.items()
-    )
+# DuckDB's reader error types, the one that names a record's problem first.
+_REJECT_PRIORITY = (
+    "['INVALID ENCODING', 'LINE SIZE OVER MAXIMUM', 'UNQUOTED VALUE', 'TOO MANY COLUMNS', "
+    "'MISSING COLUMNS']"
+)
+_FIELD_COUNT_ERRORS = ("TOO MANY COLUMNS", "MISSING COLUMNS", "UNQUOTED VALUE")
+
+
+def _explain_malformed(
+    con: duckdb.DuckDBPyConnection, options: ReadOptions, header_fields: int | None
+) -> None:
+    """Give `_malformed` its final shape (_row_number, reason): each DuckDB error
+    type in our words, never DuckDB's message. `header_fields`: the CSV header's
+    number of fields (None for JSON lines, whose lines are one field)."""
+    encoding = sql_literal(f"bytes not valid in the file's encoding ({options.encoding})")
+    too_large = sql_literal(f"record too large (over {MAX_RECORD_BYTES >> 20} MiB)")
+    if header_fields is None:
+        otherwise = "'unparsable JSON line'"
+    else:
+        header = sql_literal(f"; the header has {header_fields}")
+        otherwise = f"""case
+            when error_type in ('TOO MANY COLUMNS', 'MISSING COLUMNS') and found is not null
+                then 'row has ' || found || if(found = 1, ' field', ' fields') || {header}
+            when error_type = 'TOO MANY COLUMNS' then 'row has more fields than the header'
+            when error_type = 'MISSING COLUMNS' then 'row has fewer fields than the header'
+            when error_type = 'UNQUOTED VALUE'
+                and (length(csv_line) - length(replace(csv_line, '"', ''))) % 2 = 1
+                then 'a quote opened in this row never closes'
+            when error_type = 'UNQUOTED VALUE'
+                then 'text follows a closing quote (a quote inside a quoted field is doubled)'
+            else 'the row cannot be split into fields' end"""
     con.execute(
         f"""
         create or replace temp table _malformed as
-        select _row_number,
-            case error_type {cases} else {sql_literal(prefix)} || error_message end as reason
+        select _row_number, case error_type
+            when 'INVALID ENCODING' then {encoding}
+            when 'LINE SIZE OVER MAXIMUM' then {too_large}
+            else {otherwise} end as reason
         from _malformed
         """
     )
@@ -276,15 +313,15 @@ def _scan_csv(con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions) 
     rows = f"select * from {_read_csv_sql(path, settings)}"
     _read_into(con, "_parsed", rows, path, "CSV")
     con.execute(f"create or replace temp table _scan as {_number_records(con, '_parsed', 1)}")
-    _explain_malformed(con, options, "malformed CSV row: ")
     # A file where no record parses (all split wrongly) is not the CSV its header says.
     unparsed = con.execute(
-        """select min(reason) from _malformed
-        where not exists (select 1 from _scan)
-        having bool_and(starts_with(reason, 'malformed CSV row'))"""
-    ).fetchall()
-    if unparsed and unparsed[0][0]:
-        raise FileRejected(f"no record parses as CSV with the header's fields ({unparsed[0][0]})")
+        f"""select not exists (select 1 from _scan) and count(*) > 0
+            and bool_and(error_type in {_FIELD_COUNT_ERRORS}) from _malformed"""
+    ).fetchall()[0][0]
+    _explain_malformed(con, options, len(header))
+    if unparsed:
+        example = con.execute("select min(reason) from _malformed").fetchall()[0][0]
+        raise FileRejected(f"no record parses as CSV with the header's fields ({example})")
     return Scan(
         "csv",
         fields,
@@ -309,7 +346,7 @@ def _scan_json(con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions)
     lines = f"select line from {_read_csv_sql(path, _LINES)}"
     _read_into(con, "_parsed", lines, path, "JSON lines")
     numbered = _number_records(con, "_parsed", 0)
-    _explain_malformed(con, options, "unparsable JSON line: ")
+    _explain_malformed(con, options, None)
     line = "line"
     if options.line_prefix:
         line = f"regexp_replace(line, {sql_literal(options.line_prefix)}, '')"
