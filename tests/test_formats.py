@@ -171,6 +171,25 @@ def test_a_request_the_preset_cannot_map_is_rejected_naming_the_column(con, land
     assert rejects(con) == [("api_logs/kong.jsonl", 1, "request_id", "missing required value")]
 
 
+def test_a_json_line_giving_a_mapped_key_twice_is_rejected_naming_the_key(con, landing, load):
+    landing.csv("api_logs/_format.yml", "columns:\n  status_code: code\n")
+    request = {
+        "request_id": "r1",
+        "requested_at": "2026-11-20T10:00:00Z",
+        "app_id": "app_1",
+        "environment": "production",
+        "method": "GET",
+        "path": "/v1/hello",
+    }
+    landing.jsonl(
+        "api_logs/a.jsonl",
+        [{**request, "code": 200}, {**request, "request_id": "r2", "code": 200, "CODE": 500}],
+    )
+    load("api_logs")
+    assert rejects(con) == [("api_logs/a.jsonl", 2, "status_code", "duplicate key code")]
+    assert rows(con, "select request_id, status_code from raw.api_logs") == [("r1", 200)]
+
+
 # --- every preset's sample exports ----------------------------------------------------
 
 

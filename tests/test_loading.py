@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pyarrow as pa
 import pytest
@@ -321,6 +322,31 @@ def test_json_lines_reject_unparsable_lines_by_line_number(landing, load, con):
     assert rows(con, "select request_id, _row_number from raw.api_logs order by 2") == [
         ("r1", 1),
         ("r2", 4),
+    ]
+
+
+def test_a_json_line_giving_a_contract_key_twice_is_rejected_naming_the_key(landing, load, con):
+    good = _json_rows()
+    both = json.dumps(good[1])[:-1] + ', "Status_Code": 500}'
+    twice = json.dumps(good[1])[:-1] + ', "status_code": 500}'
+    # an ignored key given twice is no reason to reject the line
+    ignored = json.dumps(good[1])[:-1] + ', "client_ip": "1.2.3.4", "CLIENT_IP": "5.6.7.8"}'
+    renamed = {("Status_Code" if k == "status_code" else k): v for k, v in good[1].items()}
+    landing.jsonl("api_logs/a.jsonl", [good[0], both, twice, {**renamed, "Status_Code": 201}])
+    landing.jsonl("api_logs/b.jsonl", [ignored])
+    result = load("api_logs")
+    assert [(f.rows_read, f.rows_loaded, f.rows_rejected) for f in result.files] == [
+        (4, 2, 2),
+        (1, 1, 0),
+    ]
+    assert rows(con, "select file, row_number, column_name, reason from raw.rejects") == [
+        ("api_logs/a.jsonl", 2, "status_code", "duplicate key status_code"),
+        ("api_logs/a.jsonl", 3, "status_code", "duplicate key status_code"),
+    ]
+    assert rows(con, "select _file, _row_number, status_code from raw.api_logs order by 1, 2") == [
+        ("api_logs/a.jsonl", 1, 200),
+        ("api_logs/a.jsonl", 4, 201),
+        ("api_logs/b.jsonl", 1, 503),
     ]
 
 

@@ -47,7 +47,7 @@ class MappedFormat(FileFormat):
             )
         except Unmappable as exc:
             raise FileRejected(str(exc)) from None
-        return {column: ColumnSource(v.expression, v.kind) for column, v in values.items()}
+        return {column: ColumnSource(*value) for column, value in values.items()}
 
 
 def nearest_config(landing_dir: Path, relative: str) -> Path | None:

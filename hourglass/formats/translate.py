@@ -32,10 +32,12 @@ _DECIMAL = r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?"
 
 
 class Value(NamedTuple):
-    """A SQL expression over the scanned relation and the kind of what it yields."""
+    """A SQL expression over the scanned relation, the kind of what it yields and the
+    checks of the fields it reads (see ColumnSource.checks)."""
 
     expression: str
     kind: str  # text | json | native
+    checks: tuple[tuple[str, str], ...] = ()
 
 
 class Unmappable(Exception):
@@ -62,7 +64,7 @@ def field_value(
     scan a nested path into the whole record. None: the file has no such field."""
     found = fields.get(field.strip().lower())
     if found is not None:
-        return Value(found.expression, found.kind)
+        return Value(found.expression, found.kind, found.checks)
     if reader == "json" and "." in field:
         return Value(f"({json_column} -> {sql_literal(json_path(field))})", "json")
     return None
@@ -101,9 +103,10 @@ def first_present(values: list[Value], missing_values: Iterable[str]) -> Value:
         return values[0]
     kinds = {v.kind for v in values}
     if len(kinds) > 1:  # mixed kinds meet as text
-        values = [Value(_text(v), "text") for v in values]
+        values = [v._replace(expression=_text(v), kind="text") for v in values]
     present = ", ".join(_present(v, missing_values) for v in values)
-    return Value(f"coalesce({present})", values[0].kind)
+    checks = tuple(check for v in values for check in v.checks)
+    return Value(f"coalesce({present})", values[0].kind, checks)
 
 
 def _value_map(text: str, mapping: ColumnMapping) -> str:
@@ -165,19 +168,19 @@ def transform(value: Value, mapping: ColumnMapping) -> Value:
     """
     if mapping.regex is not None:
         group = regex_group(mapping.regex)
-        value = Value(
-            f"regexp_extract({_text(value)}, {sql_literal(mapping.regex)}, {group})", "text"
+        value = value._replace(
+            expression=f"regexp_extract({_text(value)}, {sql_literal(mapping.regex)}, {group})",
+            kind="text",
         )
     if mapping.map is None and mapping.multiply is None and not mapping.timestamp:
         return value
     if value.kind != "json":
-        return Value(_scalar_transforms(_text(value), mapping), "text")
+        return value._replace(expression=_scalar_transforms(_text(value), mapping), kind="text")
     e = value.expression
     changed = _scalar_transforms(f"({e} ->> '$')", mapping)
-    return Value(
-        f"(case when json_type({e}) in ('OBJECT', 'ARRAY', 'BOOLEAN') then {e} "
-        f"else to_json({changed}) end)",
-        "json",
+    return value._replace(
+        expression=f"(case when json_type({e}) in ('OBJECT', 'ARRAY', 'BOOLEAN') then {e} "
+        f"else to_json({changed}) end)"
     )
 
 

@@ -83,10 +83,14 @@ class ColumnSource:
             timestamp form (epoch ms, common log format) is a `native`
             expression such as `try_strptime(<field text>, '%d/%b/%Y:%H:%M:%S %z')`
             or `make_timestamp(<epoch ms> * 1000)`.
+    checks: (SQL condition over `_scan`, reason) pairs that reject a record,
+        naming this column, before its value is checked: e.g. a JSON record
+        giving the field's key twice (`duplicate key status_code`).
     """
 
     expression: str
     kind: Kind = "text"
+    checks: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -336,7 +336,10 @@ def _scan_csv(con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions) 
 def _scan_json(con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions) -> Scan:
     """Read JSON lines into `_scan`: `_json` (the record's JSON text) and one JSON
     column per top-level key (`j0`, `j1`, ..., extracted in one parse), named in
-    `Scan.fields` by the lower-cased key (keys differing only in case coalesced).
+    `Scan.fields` by the lower-cased key (keys differing only in case coalesced). A
+    record giving a key twice (in any case) fails that field's check (`duplicate key
+    status_code`): it is rejected when its format uses the field, as a contract
+    column named twice in a CSV header rejects the file.
 
     A line that is not a JSON object is a rejected row (`unparsable JSON line`);
     with `json_array_per_line` an array line is one record per element. A file
@@ -376,12 +379,12 @@ def _scan_json(con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions)
             """
         )
     _reject_if_no_object(con)
-    keys = [
-        row[0]
-        for row in con.execute(
-            "select distinct unnest(json_keys(_json)) from _records order by 1"
-        ).fetchall()
-    ]
+    # every key of the file, and whether any record gives one key twice, in one pass
+    keys, repeats = con.execute(
+        """select coalesce(list(distinct key order by key), []), coalesce(bool_or(repeats), false)
+        from (select unnest(keys) as key, len(keys) > len(list_distinct(keys)) as repeats
+              from (select json_keys(_json) as keys from _records))"""
+    ).fetchall()[0]
     by_name: dict[str, list[str]] = {}
     for key in keys:
         by_name.setdefault(key.strip().lower(), []).append(key)
@@ -393,7 +396,11 @@ def _scan_json(con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions)
             columns.append(f"j{len(paths)}")
             paths.append(sql_literal("$." + _json_key(key)))
         expression = columns[0] if len(columns) == 1 else f"coalesce({', '.join(columns)})"
-        fields[name] = ColumnSource(expression, "json")
+        checks = ()
+        if repeats or len(spellings) > 1:  # a record naming the key twice is ambiguous
+            named = f"list_filter(json_keys(_json), lambda k: lower(trim(k)) = {sql_literal(name)})"
+            checks = ((f"len({named}) > 1", f"duplicate key {name}"),)
+        fields[name] = ColumnSource(expression, "json", checks)
     values = "".join(f", _values[{i + 1}] as j{i}" for i in range(len(paths)))
     extract = f"json_extract(_json, [{', '.join(paths)}])" if paths else "[]"
     con.execute(

@@ -118,6 +118,11 @@ def checked_sql(
     for column in source.columns:
         chosen = columns.get(column.name)
         rules = _ColumnRules(column, chosen, types.get(column.name), scan.decimal_comma)
+        for index, (condition, reason) in enumerate(chosen.checks if chosen else ()):
+            raw.append(f"{condition} as _check_{column.name}_{index}")
+            failures.append(
+                (f"_check_{column.name}_{index}", sql_literal(column.name), sql_literal(reason))
+            )
         raw += rules.raw()
         string += rules.string()
         present.append(
