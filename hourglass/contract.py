@@ -22,12 +22,15 @@ ACCEPTED_EXTENSIONS = (
 @dataclass(frozen=True)
 class Column:
     name: str
-    type: str  # string | timestamp | integer | bigint | double
+    type: str  # string | timestamp | integer | bigint | double | decimal
     required: bool = False
     allowed: tuple[str, ...] | None = None  # matched case-insensitively, stored lower-case
     upper: bool = False  # stored upper-case (HTTP methods)
     min_value: float | None = None
     max_value: float | None = None
+    min_exclusive: bool = False  # the value must be above min_value, not equal to it
+    # a timestamp naming a future moment (an expiry): only the earliest plausible bound applies
+    may_be_future: bool = False
 
     @property
     def sql_type(self) -> str:
@@ -37,6 +40,7 @@ class Column:
             "integer": "INTEGER",
             "bigint": "BIGINT",
             "double": "DOUBLE",
+            "decimal": "DECIMAL(18, 2)",  # money: exact USD cents
         }[self.type]
 
 
@@ -209,6 +213,20 @@ SUBSCRIPTIONS = Source(
         Column("account_id", "string", required=True),
         Column("plan_id", "string", required=True),
         Column("effective_at", "timestamp", required=True),
+        Column("committed_monthly_usd", "decimal", min_value=0),
+    ),
+)
+
+CREDIT_GRANTS = Source(
+    "credit_grants",
+    required=False,
+    day_column="granted_at",
+    columns=(
+        Column("grant_id", "string", required=True),
+        Column("account_id", "string", required=True),
+        Column("granted_at", "timestamp", required=True),
+        Column("amount_usd", "decimal", required=True, min_value=0, min_exclusive=True),
+        Column("expires_at", "timestamp", may_be_future=True),
     ),
 )
 
@@ -222,5 +240,6 @@ SOURCES: dict[str, Source] = {
         COMMUNITY_EVENTS,
         PROGRAM_EVENTS,
         SUBSCRIPTIONS,
+        CREDIT_GRANTS,
     )
 }

@@ -18,6 +18,11 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
             "_file varchar not null, _row_number bigint not null, "
             "_batch_id varchar not null, _loaded_at timestamptz not null)"
         )
+        # a working database made before a column joined the contract gains it
+        for c in source.columns:
+            con.execute(
+                f"alter table raw.{source.name} add column if not exists {c.name} {c.sql_type}"
+            )
     con.execute(
         """
         create table if not exists raw.loaded_files (

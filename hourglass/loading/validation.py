@@ -30,6 +30,9 @@ from hourglass.sql import quote_identifier, sql_literal
 _JSON_NUMBERS = "('BIGINT', 'UBIGINT', 'DOUBLE', 'HUGEINT')"
 _INTEGER_TEXT = r"[+-]?[0-9]+"
 _DECIMAL_TEXT = r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?"
+# money (decimal columns): plain decimal text, and at most two decimal places that are not 0
+_MONEY_TEXT = r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)"
+_CENTS_TEXT = r"[+-]?[0-9]*(\.[0-9]{0,2}0*)?"
 _INFINITIES = "('inf', '+inf', '-inf', 'infinity', '+infinity', '-infinity')"
 # ISO-8601: four-digit year, T or space, optional seconds and up to 9 fractional
 # digits, an optional offset Z, +hh:mm, +hhmm or +hh with an optional space before it
@@ -65,6 +68,7 @@ _EXPECTED = {
     "integer": "expected an integer",
     "bigint": "expected an integer",
     "double": "expected a number",
+    "decimal": "expected a number",
     "timestamp": "expected a timestamp",
 }
 
@@ -198,7 +202,10 @@ class _ColumnRules:
                 f"case when {r} is not null and try(decode({r})) is null "
                 "then 'bytes not valid utf-8' end"
             )
-        elif native == "UUID" or (self._numeric(native) and self.column.type == "string"):
+        elif native == "UUID" or (
+            self._numeric(native) and self.column.type in ("string", "decimal")
+        ):
+            # a native number in a money column is checked as its shortest text
             text = f"cast({r} as varchar)"
         elif self._numeric(native) and self.column.type in ("integer", "bigint", "double"):
             value = f"case when not isnan(cast({r} as double)) then {r} end"
@@ -231,6 +238,12 @@ class _ColumnRules:
             or native.startswith("DECIMAL")
         )
 
+    def _decimal_point(self, text: str) -> str:
+        """The text with a decimal comma read as a point, in a file that allows it."""
+        if not self.decimal_comma:
+            return text
+        return f"regexp_replace({text}, '^([+-]?[0-9]*),([0-9]+)$', '\\1.\\2')"
+
     def typed(self, choices: Iterable[str] | None) -> list[str]:
         name, kind = self.column.name, self.column.type
         t, n = f"_t_{name}", f"_n_{name}"
@@ -258,10 +271,16 @@ class _ColumnRules:
                         then try_cast({t} as {target})
                     when _j_{name} then {integral} end as {name}"""
             ]
+        if kind == "decimal":
+            text = self._decimal_point(t)
+            return [
+                f"case when regexp_full_match({text}, {sql_literal(_MONEY_TEXT)}) "
+                f"then {text} end as _d_{name}",
+                f"case when regexp_full_match(_d_{name}, {sql_literal(_CENTS_TEXT)}) "
+                f"then try_cast(_d_{name} as {self.column.sql_type}) end as {name}",
+            ]
         if kind == "double":
-            text = t
-            if self.decimal_comma:
-                text = f"regexp_replace({t}, '^([+-]?[0-9]*),([0-9]+)$', '\\1.\\2')"
+            text = self._decimal_point(t)
             parsed = (
                 f"case when regexp_full_match({text}, {sql_literal(_DECIMAL_TEXT)}) "
                 f"then try_cast({text} as double) end"
@@ -300,6 +319,14 @@ class _ColumnRules:
             value = f"_v_{name}"
         else:
             value = name
+            if kind == "decimal":
+                rules.append(
+                    (
+                        f"_d_{name} is not null and {name} is null "
+                        f"and not regexp_full_match(_d_{name}, {sql_literal(_CENTS_TEXT)})",
+                        f"'value ' || {shown} || ' has more than 2 decimal places'",
+                    )
+                )
             if kind != "string":
                 rules.append(
                     (f"{landed} is not null and {name} is null", f"'unparsable {kind} ' || {shown}")
@@ -314,7 +341,14 @@ class _ColumnRules:
                     + sql_literal(" not in allowed set (" + ", ".join(ordered) + ")"),
                 )
             )
-        if column.min_value is not None:
+        if column.min_value is not None and column.min_exclusive:
+            rules.append(
+                (
+                    f"{value} <= {column.min_value:g}",
+                    f"'value ' || {landed} || ' not above {column.min_value:g}'",
+                )
+            )
+        elif column.min_value is not None:
             rules.append(
                 (
                     f"{value} < {column.min_value:g}",
@@ -330,11 +364,11 @@ class _ColumnRules:
             )
         if kind == "timestamp":
             earliest = sql_literal(plausible.earliest.isoformat())
-            rules.append(
-                (
-                    f"{value} < cast({earliest} as timestamptz) or {value} > now() + "
-                    f"to_microseconds(cast({plausible.days_ahead * 86_400_000_000:.0f} as bigint))",
-                    "'implausible timestamp'",
+            implausible = f"{value} < cast({earliest} as timestamptz)"
+            if not column.may_be_future:
+                implausible += (
+                    f" or {value} > now() + to_microseconds("
+                    f"cast({plausible.days_ahead * 86_400_000_000:.0f} as bigint))"
                 )
-            )
+            rules.append((implausible, "'implausible timestamp'"))
         return [(f"({condition})", sql_literal(name), reason) for condition, reason in rules]

@@ -20,7 +20,8 @@ final as (
     select
         account_id,
         plan_id,
-        {{ utc_timestamp('effective_at') }} as effective_at
+        {{ utc_timestamp('effective_at') }} as effective_at,
+        committed_monthly_usd
     from ranked
     where correction_rank = 1
 )
