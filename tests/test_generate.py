@@ -67,6 +67,7 @@ def test_every_source_and_format_is_written(demo):
         "community_events",
         "program_events",
         "subscriptions",
+        "credit_grants",
     }
     assert all(counts[name] > 0 for name in counts)
     suffixes = {"".join(p.suffixes[-2:]) for p in (out / "api_logs").rglob("requests*")}
@@ -123,6 +124,27 @@ def test_the_mess_real_landing_zones_have_is_there(demo):
         f"select count(end_user_id) from read_parquet('{api_logs}/**/requests*.parquet')"
     ).fetchall()[0][0]
     assert end_users > 0
+
+
+def test_credits_of_every_kind(demo):
+    out, counts = demo
+    con = duckdb.connect()
+    con.execute("set TimeZone = 'UTC'")
+    grants = f"read_csv('{out}/credit_grants/*.csv', header = true)"
+    kinds = con.execute(
+        f"""select regexp_extract(grant_id, '_([a-z_]+)$', 1) as kind, count(*),
+                count(expires_at), bool_and(expires_at is null
+                    or expires_at = date_trunc('month', expires_at) or kind = 'top_up')
+            from {grants} group by 1 order by 1"""
+    ).fetchall()
+    assert [k for k, *_ in kinds] == ["expiring", "top_up", "welcome"]
+    # welcome credits never expire; expiring ones end at 00:00 on a 1st
+    assert all(expiring == (k != "welcome") * n and on_first for k, n, expiring, on_first in kinds)
+    assert counts["credit_grants"] == sum(n for _, n, *_ in kinds)
+    repeated = con.execute(f"select count(*) - count(distinct grant_id) from {grants}").fetchall()[
+        0
+    ][0]
+    assert repeated == 1
 
 
 def test_never_overwrites_a_folder_it_did_not_write(tmp_path):

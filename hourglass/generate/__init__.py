@@ -3,7 +3,8 @@
 The story the data tells: accounts that never activate, activate then stall,
 run steadily, grow past their plan's quota, change plans, or churn; weekly
 seasonality; error bursts; repeated request_ids; ticket exports with several
-rows per ticket; community and program events; a late-arriving log file; a
+rows per ticket; community and program events; plan commitments and prepaid
+credits that expire, are used up or run out mid-month; a late-arriving log file; a
 small share of malformed rows; one unreadable file.
 
 Read in this order: entities.py (who), requests.py and api_logs.py (the
@@ -27,6 +28,7 @@ import numpy as np
 from hourglass.generate.accounts import write_applications, write_signups, write_subscriptions
 from hourglass.generate.api_logs import write_api_logs
 from hourglass.generate.community import write_community, write_programs
+from hourglass.generate.credits import write_credit_grants
 from hourglass.generate.entities import day_macro, draw_entities
 from hourglass.generate.requests import create_requests, daily_counts
 from hourglass.generate.support import write_tickets
@@ -104,6 +106,7 @@ def generate(config: DemoConfig) -> dict[str, int]:
             "community_events": write_community(con, rng, config.days, config.accounts, out),
             "program_events": write_programs(con, out),
             "subscriptions": write_subscriptions(con, out),
+            "credit_grants": write_credit_grants(con, out),
         }
         con.close()
     return counts

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import duckdb
 
+from hourglass.generate.credits import COMMITMENT
 from hourglass.generate.messy import malformed_signups
 from hourglass.generate.writers import CSV, PARQUET, append_lines, copy, copy_partitions, iso_text
 
@@ -78,8 +79,9 @@ def write_applications(con: duckdb.DuckDBPyConnection, out: Path) -> int:
 
 def write_subscriptions(con: duckdb.DuckDBPyConnection, out: Path) -> int:
     """subscriptions.csv: half the growers upgrade to the next pricier plan of the
-    catalogue, a tenth of the steady accounts move down to the entry plan."""
-    con.execute("""
+    catalogue, most of them agreeing a commitment (credits.COMMITMENT), a tenth of
+    the steady accounts move down to the entry plan."""
+    con.execute(f"""
         create table subscription_rows as
         with next_plan as (
             select p.plan_id,
@@ -87,12 +89,18 @@ def write_subscriptions(con: duckdb.DuckDBPyConnection, out: Path) -> int:
                     as upgrade_to
             from plans as p left join plans as up on up.monthly_fee_usd > p.monthly_fee_usd
             group by p.plan_id
+        ),
+        changes as (
+            select a.*, a.archetype = 'grower' as is_upgrade,
+                case when a.archetype = 'grower' then n.upgrade_to
+                    else (select plan_id from plans order by position limit 1) end as new_plan_id
+            from accounts as a inner join next_plan as n using (plan_id)
         )
-        select a.account_id,
-            case when a.archetype = 'grower' then n.upgrade_to
-                else (select plan_id from plans order by position limit 1) end as plan_id,
-            day_ts(a.upgrade_day, 0) as effective_at
-        from accounts as a inner join next_plan as n using (plan_id)
+        select a.account_id, a.new_plan_id as plan_id,
+            day_ts(a.upgrade_day, 0) as effective_at,
+            case when a.is_upgrade then {COMMITMENT} end as committed_monthly_usd
+        from changes as a inner join (select plan_id, monthly_fee_usd as fee from plans) as p
+            on a.new_plan_id = p.plan_id
         where (
                 -- half the growers upgrade; the others outgrow their plan: sales' calls
                 (a.archetype = 'grower' and hash(a.account_id, 'upgrade') % 2 = 0)
