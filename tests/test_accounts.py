@@ -26,6 +26,7 @@ def test_demo_has_every_signal_type_and_health_band(con):
         "bill_shock_risk",
         "churn_risk",
         "activation_stalled",
+        "credits_running_out",
         "support_risk",
     }
     bands = {

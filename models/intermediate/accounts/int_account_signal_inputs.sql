@@ -1,6 +1,7 @@
 -- Per account and day, everything a sales signal is evaluated on, with data
 -- through that day only: health components, the month's billing projection as
--- of the day, the previous month's bill, activation and past production weeks.
+-- of the day, the previous month's bill, the prepaid credit available, activation
+-- and past production weeks.
 -- The churn_silent_days var sets the window of the silent-account rule.
 {%- set silent_days = var('signal_thresholds')['churn_silent_days'] %}
 with
@@ -23,6 +24,10 @@ usage as (
 
 accounts as (
     select * from {{ ref('int_accounts') }}
+),
+
+credits as (
+    select * from {{ ref('int_account_credit_daily') }}
 ),
 
 month_bills as (
@@ -71,6 +76,7 @@ final as (
         billing.projected_quantity,
         billing.projected_bill_usd,
         previous_month.bill_usd as previous_bill_usd,
+        coalesce(credits.credit_available_usd, 0) as credit_available_usd,
         {{ count_sum(
             'usage.production_requests',
             'partition by health.account_id order by health.date_day rows between '
@@ -90,6 +96,7 @@ final as (
     inner join production_weeks
         on health.account_id = production_weeks.account_id and health.date_day = production_weeks.date_day
     inner join accounts on health.account_id = accounts.account_id
+    left join credits on health.account_id = credits.account_id and health.date_day = credits.date_day
     left join month_bills as previous_month
         on
             billing.account_id = previous_month.account_id

@@ -110,6 +110,23 @@ activation_stalled as (
         and successful_requests_to_date = 0
 ),
 
+-- prepaid credit left but less than the month's projected bill (a tie does not fire)
+credits_running_out as (
+    select
+        *,
+        'credits_running_out' as signal_type,
+        cast(credit_available_usd / projected_bill_usd as double) as signal_value,
+        1.0 as signal_threshold,
+        'Prepaid credit of $' || {{ format_number('credit_available_usd', 2) }}
+        || ' left covers ' || {{ format_number('100 * credit_available_usd / projected_bill_usd', 0) }}
+        || '% of the projected bill of $' || {{ format_number('projected_bill_usd', 2) }}
+        || ' this month on the ' || plan_id || ' plan.' as reason,
+        'Call before the credit runs out: offer a new credit pack or a commitment, so the first invoice is no surprise.'
+            as recommended_action
+    from inputs
+    where credit_available_usd > 0 and credit_available_usd < projected_bill_usd
+),
+
 support_risk as (
     select
         *,
@@ -136,7 +153,9 @@ support_risk as (
 ),
 
 signals as (
-    {%- for signal in ['expansion_ready', 'bill_shock_risk', 'churn_risk', 'activation_stalled', 'support_risk'] %}
+    {%- for signal in [
+        'expansion_ready', 'bill_shock_risk', 'churn_risk', 'activation_stalled', 'credits_running_out', 'support_risk'
+    ] %}
         select * from {{ signal }}
         {%- if not loop.last %}
             union all
@@ -161,6 +180,7 @@ final as (
         monthly_fee_usd,
         projected_bill_usd,
         previous_bill_usd,
+        credit_available_usd,
         production_requests_7d,
         production_requests_prev_28d_weekly_avg,
         usage_trend,
