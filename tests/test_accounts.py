@@ -157,3 +157,31 @@ def test_backtest_precision_and_recall_are_their_counts(con):
         assert precision == (true_positive / predicted if predicted else None)
         assert recall == (true_positive / outcome if outcome else None)
     assert rows(con, "select count(*) from marts.fct_signal_backtest") == [(5,)]
+
+
+def test_demo_bills_show_commitments_and_credits_of_every_kind(con):
+    true_ups = rows(
+        con,
+        """select count(*) filter (commitment_true_up_usd > 0),
+                count(*) filter (committed_monthly_usd > 0 and commitment_true_up_usd = 0),
+                count(*) filter (bill_usd <> monthly_fee_usd + overage_usd + commitment_true_up_usd
+                    or amount_due_usd <> bill_usd - credits_applied_usd)
+           from marts.fct_account_billing_monthly""",
+    )
+    assert true_ups[0][0] > 0 and true_ups[0][1] > 0 and true_ups[0][2] == 0
+    # a grant used up, one expired with a remainder that is lost, one paying a month
+    # it arrived in the middle of
+    kinds = rows(
+        con,
+        """with ledger as (
+               select *,
+                   lag(is_valid) over (partition by grant_id order by month_start) as was_valid
+               from intermediate.int_account_credit_ledger
+           )
+           select count(*) filter (is_valid and used_usd > 0 and balance_after_usd = 0),
+               count(*) filter (was_valid and not is_valid and balance_before_usd > 0),
+               count(*) filter (is_valid and used_usd > 0 and day(granted_at) > 1
+                   and date_trunc('month', granted_at) = month_start)
+           from ledger""",
+    )
+    assert all(n > 0 for n in kinds[0]), kinds

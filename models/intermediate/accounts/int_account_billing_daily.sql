@@ -1,7 +1,7 @@
 {{ config(materialized='table') }}
 -- A table, not a view: several models and tests read it, so it is computed once.
 -- Per account and day: the running month's value-metric quantities to date, the
--- plan in effect at the end of the day, the bill on usage so far, and the
+-- plan and commitment in effect at the end of the day, the bill on usage so far, and the
 -- projection for the month (CONTRACT.md section 3, with days_elapsed counted
 -- through the day). The monthly bill is this row on the month's last day, or on
 -- as_of_date for the running month.
@@ -96,6 +96,7 @@ with_plan as (
     select
         to_date.*,
         plans.plan_id,
+        plan_periods.committed_monthly_usd,
         plans.value_metric,
         plans.monthly_fee_usd,
         plans.included_quantity,
@@ -148,9 +149,12 @@ final as (
             'quantity_to_date', 'included_quantity', 'overage_block_size', 'overage_price_usd'
         )) }} as overage_usd,
         monthly_fee_usd,
-        {{ plan_bill_usd('quantity_to_date') }} as bill_usd,
+        committed_monthly_usd,
+        -- a commitment above the fee and usage charge is trued up to
+        greatest(committed_monthly_usd - {{ plan_bill_usd('quantity_to_date') }}, 0) as commitment_true_up_usd,
+        greatest({{ plan_bill_usd('quantity_to_date') }}, committed_monthly_usd) as bill_usd,
         projected_quantity,
-        {{ plan_bill_usd('projected_quantity') }} as projected_bill_usd
+        greatest({{ plan_bill_usd('projected_quantity') }}, committed_monthly_usd) as projected_bill_usd
     from projected
 )
 

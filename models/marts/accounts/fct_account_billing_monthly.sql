@@ -60,6 +60,8 @@ final as (
         overage_quantity,
         overage_usd,
         monthly_fee_usd,
+        committed_monthly_usd,
+        commitment_true_up_usd,
         bill_usd,
         {{ money('credit_available_usd') }} as credit_available_usd,
         {{ money('credits_applied_usd') }} as credits_applied_usd,
