@@ -71,17 +71,18 @@ def test_api_calls_of_a_month_match_the_landed_requests(con):
 def test_every_bill_follows_the_plan_catalogue(con):
     bills = rows(
         con,
-        """select b.quantity, b.overage_usd, b.bill_usd, p.monthly_fee_usd, p.included_quantity,
-                  p.overage_block_size, p.overage_price_usd
+        """select b.quantity, b.overage_usd, b.bill_usd, b.committed_monthly_usd,
+                  p.monthly_fee_usd, p.included_quantity, p.overage_block_size, p.overage_price_usd
            from marts.fct_account_billing_monthly as b
            inner join seeds.plans as p on b.plan_id = p.plan_id""",
     )
     assert len(bills) > 100
-    for quantity, overage, bill, fee, included, block, price in bills:
+    for quantity, overage, bill, committed, fee, included, block, price in bills:
         blocks = math.ceil(round(max(quantity - included, 0) / block, 9))
         expected = 0 if price is None else blocks * price
         assert overage == round(expected, 2)
-        assert bill == fee + overage
+        # a commitment above the fee and overage is trued up to
+        assert bill == max(fee + overage, committed)
 
 
 def test_each_account_is_billed_every_month_from_its_first_signup(con):
