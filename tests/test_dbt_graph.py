@@ -9,7 +9,8 @@ The rules are dbt-project-evaluator's modeling rules plus the structure guide's
   models, multiple sources joined);
 - a source has exactly one reader (evaluator: source fanout);
 - an intermediate model reads staging, intermediate models and seeds, never a mart.
-Marts may read staging, intermediate, other marts and seeds, as the evaluator allows.
+Marts may read staging, intermediate, other marts and seeds, as the evaluator allows,
+and snapshots (the history of a mart, e.g. the monthly bills as each run saw them).
 """
 
 from __future__ import annotations
@@ -24,13 +25,13 @@ LAYERS = ("staging", "intermediate", "marts")
 ALLOWED_PARENTS = {
     "staging": {"source"},
     "intermediate": {"staging", "intermediate"},
-    "marts": {"staging", "intermediate", "marts"},
+    "marts": {"staging", "intermediate", "marts", "snapshot"},
 }
 
 
 def _kind(node: dict) -> str:
-    """source, seed, or the model's layer (its first folder under models/)."""
-    if node["resource_type"] in ("source", "seed"):
+    """source, seed, snapshot, or the model's layer (its first folder under models/)."""
+    if node["resource_type"] in ("source", "seed", "snapshot"):
         return node["resource_type"]
     layer = node["original_file_path"].split("/")[1]
     if layer not in LAYERS:

@@ -1,0 +1,25 @@
+{#-
+  The bills of complete months as each run saw them (CONTRACT.md section 3,
+  restatements): a new version of an account-month whenever its bill_usd
+  changes, stamped with the run that saw it (the published_version var, which
+  the nightly job sets to its run id; null when dbt runs by hand). The running
+  month is left out: its bill grows every day until it is complete.
+-#}
+{% snapshot snp_account_bills_monthly %}
+    {{ config(
+        schema='snapshots',
+        unique_key=['account_id', 'month_start'],
+        strategy='check',
+        check_cols=['bill_usd'],
+    ) }}
+
+    select
+        account_id,
+        month_start,
+        bill_usd,
+        cast({{ "'" ~ var('published_version') ~ "'" if var('published_version', none) else 'null' }} as varchar)
+            as published_version
+    from {{ ref('fct_account_billing_monthly') }}
+    where is_month_complete
+
+{% endsnapshot %}
