@@ -151,7 +151,8 @@ final as (
         monthly_fee_usd,
         committed_monthly_usd,
         -- a commitment above the fee and usage charge is trued up to
-        greatest(committed_monthly_usd - {{ plan_bill_usd('quantity_to_date') }}, 0) as commitment_true_up_usd,
+        {{ money('greatest(committed_monthly_usd - ' ~ plan_bill_usd('quantity_to_date') ~ ', 0)') }}
+            as commitment_true_up_usd,
         greatest({{ plan_bill_usd('quantity_to_date') }}, committed_monthly_usd) as bill_usd,
         projected_quantity,
         greatest({{ plan_bill_usd('projected_quantity') }}, committed_monthly_usd) as projected_bill_usd
