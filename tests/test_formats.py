@@ -367,6 +367,56 @@ def test_the_nearest_configuration_applies_and_a_broken_one_rejects_only_its_fil
     ]
 
 
+def test_a_changed_configuration_reloads_its_files_and_an_unchanged_one_skips(con, landing, load):
+    row = {"request_id": "r1", "requested_at": "2026-11-20T10:00:00Z", "app_id": "a"}
+    row |= {"method": "get", "path": "/v1/hello", "status_code": 200}
+    landing.csv("api_logs/gw/_format.yml", "constants: {environment: production}\n")
+    landing.jsonl("api_logs/gw/a.jsonl", [row])
+    landing.jsonl("api_logs/plain.jsonl", [{**row, "request_id": "r2", "environment": "sandbox"}])
+
+    def outcome():
+        return [(f.file, f.status) for f in load("api_logs").files]
+
+    def environments():
+        return rows(con, "select request_id, environment from raw.api_logs order by 1")
+
+    assert outcome() == [("api_logs/gw/a.jsonl", "loaded"), ("api_logs/plain.jsonl", "loaded")]
+    assert outcome() == [
+        ("api_logs/gw/a.jsonl", "unchanged"),
+        ("api_logs/plain.jsonl", "unchanged"),
+    ]
+    landing.csv("api_logs/gw/_format.yml", "constants: {environment: sandbox}\n")
+    # only the files under the changed configuration reload, replacing their rows
+    assert outcome() == [("api_logs/gw/a.jsonl", "replaced"), ("api_logs/plain.jsonl", "unchanged")]
+    assert environments() == [("r1", "sandbox"), ("r2", "sandbox")]
+    assert outcome()[0] == ("api_logs/gw/a.jsonl", "unchanged")
+    # a broken configuration rejects its file; fixing it loads the file again
+    landing.csv("api_logs/gw/_format.yml", "constants: {environment: [production]}\n")
+    assert outcome()[0] == ("api_logs/gw/a.jsonl", "rejected")
+    assert environments() == [("r2", "sandbox")]
+    landing.csv("api_logs/gw/_format.yml", "constants: {environment: production}\n")
+    assert outcome()[0] == ("api_logs/gw/a.jsonl", "replaced")
+    assert environments() == [("r1", "production"), ("r2", "sandbox")]
+    assert rows(con, "select count(*) from raw.rejects") == [(0,)]
+
+
+def test_a_changed_preset_reloads_the_files_that_use_it(con, landing, load, monkeypatch):
+    from hourglass.formats import config
+
+    landing.csv("api_logs/_format.yml", "preset: nginx_json\n")
+    shutil.copytree(
+        FIXTURES / "field_cases" / "fmt-nginx-json" / "landing", landing.root, dirs_exist_ok=True
+    )
+    assert [f.status for f in load("api_logs").files] == ["loaded"]
+    assert [f.status for f in load("api_logs").files] == ["unchanged"]
+    shipped = config.presets()
+    nginx = shipped["nginx_json"]
+    changed = nginx.model_copy(update={"constants": {"environment": "sandbox"}})
+    monkeypatch.setattr(config, "presets", lambda: {**shipped, "nginx_json": changed})
+    assert [f.status for f in load("api_logs").files] == ["replaced"]
+    assert rows(con, "select distinct environment from raw.api_logs") == [("sandbox",)]
+
+
 def test_a_required_column_the_mapping_finds_nowhere_rejects_the_file(con, landing, load):
     landing.csv("support_tickets/_format.yml", "preset: zendesk\n")
     landing.csv("support_tickets/t.csv", "Ticket,Organization\n1,acme\n")

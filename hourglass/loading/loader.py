@@ -3,8 +3,10 @@ discover -> read -> choose columns -> validate -> commit (see layout.py)."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -12,7 +14,7 @@ import duckdb
 from hourglass.contract import SOURCES, Source
 from hourglass.loading.discovery import discover, file_hash, format_of
 from hourglass.loading.layout import FileFormat
-from hourglass.loading.manifest import FileRecord, commit_file, previous_hash
+from hourglass.loading.manifest import FileRecord, commit_file, previous_load
 from hourglass.loading.readers import READERS, first_line
 from hourglass.loading.results import FileRejected, FileResult, SourceResult
 from hourglass.loading.schema import configure, ensure_raw_schema
@@ -82,32 +84,51 @@ class Loader:
         return result
 
     def load_file(self, source: Source, relative: str) -> FileResult:
-        """Load one file (path relative to the landing dir) unless its content is
-        already loaded; a file that cannot be read is recorded as rejected."""
+        """Load one file (path relative to the landing dir) unless it is already loaded
+        with the same content and the same format configuration; a file that cannot
+        be read is recorded as rejected. A changed configuration (its `_format.yml`
+        or the preset it names) reloads the file, replacing its rows."""
         path = self.landing_dir / relative
+        file_format, format_hash = self._format(source, relative)
         try:
             size, digest = path.stat().st_size, file_hash(path)
         except OSError as exc:
-            return self._reject(source, relative, 0, "", f"cannot be opened: {exc.strerror}")
-        previous = previous_hash(self.con, source.name, relative)
-        if previous == digest:
+            unopened = FileRecord(relative, 0, "", "rejected", format_hash=format_hash)
+            return self._reject(source, unopened, f"cannot be opened: {exc.strerror}")
+        previous = previous_load(self.con, source.name, relative)
+        if previous == (digest, format_hash):
             return FileResult(source.name, relative, "unchanged")
-        status = "replaced" if previous is not None else "loaded"
+        replacing = previous is not None
+        status = "replaced" if replacing else "loaded"
+        record = FileRecord(relative, size, digest, status, format_hash=format_hash)
         try:
-            self._check(source, relative, path)
-            record = FileRecord(relative, size, digest, status)
-            counts = commit_file(self.con, source, record, self.batch_id, previous is not None)
+            if isinstance(file_format, FileRejected):
+                raise file_format
+            self._check(source, file_format, path)
+            counts = commit_file(self.con, source, record, self.batch_id, replacing)
         except FileRejected as exc:
-            return self._reject(source, relative, size, digest, str(exc), previous is not None)
+            return self._reject(source, record, str(exc), replacing)
         except (duckdb.Error, ValueError, RuntimeError, OSError) as exc:
             # Not a value the rules foresee: the file is rejected, the load goes on.
             reason = f"could not be loaded: {first_line(exc)}"
-            return self._reject(source, relative, size, digest, reason, previous is not None)
+            return self._reject(source, record, reason, replacing)
         return FileResult(source.name, relative, status, *counts)
 
-    def _check(self, source: Source, relative: str, path: Path) -> None:
+    def _format(
+        self, source: Source, relative: str
+    ) -> tuple[FileFormat | FileRejected, str | None]:
+        """The file's FileFormat (or why its configuration cannot be used) and a hash
+        of it, part of the load's identity (None: the contract's own layout)."""
+        try:
+            file_format: FileFormat | FileRejected = self.format_for(source, relative)
+        except FileRejected as exc:
+            file_format = exc
+        if file_format == FileFormat():
+            return file_format, None
+        return file_format, hashlib.sha256(repr(file_format).encode()).hexdigest()
+
+    def _check(self, source: Source, file_format: FileFormat, path: Path) -> None:
         """Read the file and validate it into temp table `_checked` (with `_malformed`)."""
-        file_format = self.format_for(source, relative)
         scan = READERS[format_of(path.name)](self.con, path, file_format.read)
         empty = not self.con.execute(
             "select exists (select 1 from _scan) or exists (select 1 from _malformed)"
@@ -129,17 +150,16 @@ class Loader:
     def _reject(
         self,
         source: Source,
-        relative: str,
-        size: int,
-        digest: str,
+        record: FileRecord,
         reason: str,
         replacing: bool = False,
     ) -> FileResult:
-        error = f"{relative}: {reason}"
+        """Record the file (as `record` describes it) as rejected whole for `reason`."""
+        error = f"{record.relative}: {reason}"
         log.error("rejected file %s", error)
-        record = FileRecord(relative, size, digest, "rejected", error)
-        commit_file(self.con, source, record, self.batch_id, replacing)
-        return FileResult(source.name, relative, "rejected", error=error)
+        rejected = replace(record, status="rejected", error=error)
+        commit_file(self.con, source, rejected, self.batch_id, replacing)
+        return FileResult(source.name, record.relative, "rejected", error=error)
 
 
 def plan_ids(con: duckdb.DuckDBPyConnection, path: Path | None = None) -> list[str]:

@@ -12,25 +12,30 @@ import duckdb
 from hourglass.contract import Source
 
 
-def previous_hash(con: duckdb.DuckDBPyConnection, source: str, relative: str) -> str | None:
-    """The content hash the manifest holds for a file, None if it was never loaded."""
+def previous_load(
+    con: duckdb.DuckDBPyConnection, source: str, relative: str
+) -> tuple[str, str | None] | None:
+    """What the manifest holds for a file: (content hash, format hash), None if it was
+    never loaded."""
     found = con.execute(
-        "select content_hash from raw.loaded_files where source = ? and file = ?",
+        "select content_hash, format_hash from raw.loaded_files where source = ? and file = ?",
         [source, relative],
     ).fetchall()
-    return found[0][0] if found else None
+    return found[0] if found else None
 
 
 @dataclass(frozen=True)
 class FileRecord:
     """The manifest facts of one file version: its relative path, size in bytes,
-    SHA-256, status, and the file-level error (None unless rejected whole)."""
+    SHA-256, status, the file-level error (None unless rejected whole) and the hash
+    of the format configuration it was read with (None: the contract's own layout)."""
 
     relative: str
     size_bytes: int
     digest: str
     status: str
     error: str | None = None
+    format_hash: str | None = None
 
 
 def commit_file(
@@ -70,11 +75,14 @@ def commit_file(
             )
         _execute(
             con,
-            """insert or replace into raw.loaded_files values
-            ($source, $file, $size, $hash, $status, $read, $loaded, $rejected, $error,
-             $batch, now())""",
+            """insert or replace into raw.loaded_files (source, file, size_bytes, content_hash,
+                status, rows_read, rows_loaded, rows_rejected, error, batch_id, loaded_at,
+                format_hash)
+            values ($source, $file, $size, $hash, $status, $read, $loaded, $rejected, $error,
+                $batch, now(), $format)""",
             {
                 **params,
+                "format": record.format_hash,
                 "size": record.size_bytes,
                 "hash": record.digest,
                 "status": record.status,

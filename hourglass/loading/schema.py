@@ -37,10 +37,13 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
             error varchar,
             batch_id varchar not null,
             loaded_at timestamptz not null,
+            format_hash varchar,
             primary key (source, file)
         )
         """
     )
+    # warehouses made before the format configuration was part of a load's identity
+    con.execute("alter table raw.loaded_files add column if not exists format_hash varchar")
     con.execute(
         """
         create table if not exists raw.rejects (
