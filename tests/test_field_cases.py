@@ -15,6 +15,7 @@ import pytest
 from conftest import rows
 
 from hourglass.loading import FileFormat, Loader, ReadOptions
+from hourglass.loading.readers import MAX_RECORD_BYTES
 
 CASES = Path(__file__).parent / "field_cases"
 UTC = dt.UTC
@@ -428,3 +429,34 @@ def test_huge_records_load_and_the_rest_of_the_file_too(case):
     assert rows(
         case.con, "select request_id, length(path) from raw.api_logs where length(path) > 2"
     ) == [("c2", 3_000_001), ("big", 5_000_001)]
+
+
+def test_a_record_over_the_readers_limit_is_rejected_as_that_row(case):
+    logs = case.landing / "api_logs"
+    logs.mkdir(parents=True)
+    good = {
+        "request_id": "r1",
+        "requested_at": "2026-11-20T09:00:00Z",
+        "app_id": "a",
+        "environment": "sandbox",
+        "method": "GET",
+        "path": "/p",
+        "status_code": 200,
+    }
+    oversized = MAX_RECORD_BYTES + (1 << 20)
+    with (logs / "a_huge.jsonl").open("w") as out:  # streamed: 1 MiB in memory at a time
+        out.write(json.dumps(good) + "\n")
+        out.write(json.dumps({**good, "request_id": "big"})[:-1] + ', "note": "')
+        for _ in range(oversized >> 20):
+            out.write("z" * (1 << 20))
+        out.write('"}\n')
+        out.write(json.dumps({**good, "request_id": "r3"}) + "\n")
+    (logs / "b_small.jsonl").write_text(json.dumps({**good, "request_id": "r4"}) + "\n")
+    _, files = case("record-too-large", "api_logs")
+    assert files == {"a_huge.jsonl": ("loaded", 3, 2, 1), "b_small.jsonl": ("loaded", 1, 1, 0)}
+    assert rejects(case.con) == [("a_huge.jsonl", 2, None, "record too large (over 64 MiB)")]
+    assert rows(case.con, "select request_id, _row_number from raw.api_logs order by 1") == [
+        ("r1", 1),
+        ("r3", 3),
+        ("r4", 1),
+    ]

@@ -168,3 +168,57 @@ def test_parquet_numbers_and_timestamps_convert_by_the_rules(landing, load, con)
         (2, "status_code", "unparsable integer '499.5'"),
         (3, "latency_ms", "not a finite number"),
     ]
+
+
+def _with_corrupt_column(table: pa.Table, column: str) -> bytes:
+    """Parquet bytes of `table` whose `column` chunk is overwritten with 0xff bytes
+    (its page header no longer decodes), every other column intact."""
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer, compression="none", use_dictionary=False)
+    data = bytearray(buffer.getvalue())
+    chunk = (
+        pq.ParquetFile(io.BytesIO(bytes(data)))
+        .metadata.row_group(0)
+        .column(table.column_names.index(column))
+    )
+    start = chunk.data_page_offset
+    data[start : start + chunk.total_compressed_size] = b"\xff" * chunk.total_compressed_size
+    return bytes(data)
+
+
+def test_a_parquet_column_that_cannot_be_read_rejects_its_file_naming_it(landing, load, con):
+    good = {
+        "request_id": ["r1", "r2"],
+        "requested_at": pa.array([dt.datetime(2026, 11, 20, 13, 5, tzinfo=UTC)] * 2),
+        "app_id": ["a", "a"],
+        "environment": ["production", "sandbox"],
+        "method": ["GET", "GET"],
+        "path": ["/", "/"],
+        "status_code": pa.array([200, 503], pa.int32()),
+        "note": ["ignored", "column"],
+    }
+    table = pa.table(good)
+    landing.parquet("api_logs/a_good.parquet", table)
+    landing.path("api_logs/b_bad.parquet").write_bytes(_with_corrupt_column(table, "status_code"))
+    # a column the contract does not read may be unreadable: the file loads
+    landing.path("api_logs/c_bad_note.parquet").write_bytes(_with_corrupt_column(table, "note"))
+
+    result = load("api_logs")
+
+    _assert_every_file_balances(con, result, 3)
+    assert [(f.file, f.status, f.rows_loaded) for f in result.files] == [
+        ("api_logs/a_good.parquet", "loaded", 2),
+        ("api_logs/b_bad.parquet", "rejected", 0),
+        ("api_logs/c_bad_note.parquet", "loaded", 2),
+    ]
+    assert rows(con, "select row_number, column_name, reason from raw.rejects") == [
+        (
+            None,
+            None,
+            "api_logs/b_bad.parquet: column status_code of Parquet type INT32 cannot be read",
+        )
+    ]
+    assert rows(con, "select _file, sum(status_code) from raw.api_logs group by 1 order by 1") == [
+        ("api_logs/a_good.parquet", 703),
+        ("api_logs/c_bad_note.parquet", 703),
+    ]
