@@ -401,18 +401,21 @@ def test_nginx_dash_is_a_missing_value(case):
     assert rows(case.con, "select end_user_id, latency_ms from raw.api_logs") == [(None, 0.004)]
 
 
+REQUEST = {
+    "request_id": "r1",
+    "requested_at": "2026-11-20T09:00:00Z",
+    "app_id": "a",
+    "environment": "sandbox",
+    "method": "GET",
+    "path": "/p",
+    "status_code": 200,
+}
+
+
 def test_huge_records_load_and_the_rest_of_the_file_too(case):
     logs = case.landing / "api_logs"
     logs.mkdir(parents=True)
-    good = {
-        "request_id": "r1",
-        "requested_at": "2026-11-20T09:00:00Z",
-        "app_id": "a",
-        "environment": "sandbox",
-        "method": "GET",
-        "path": "/p",
-        "status_code": 200,
-    }
+    good = dict(REQUEST)
     lines = [good, {**good, "request_id": "big", "path": "/" + "x" * 5_000_000}, good]
     (logs / "big.jsonl.gz").write_bytes(
         gzip.compress("".join(json.dumps(line) + "\n" for line in lines).encode())
@@ -434,15 +437,7 @@ def test_huge_records_load_and_the_rest_of_the_file_too(case):
 def test_a_record_over_the_readers_limit_is_rejected_as_that_row(case):
     logs = case.landing / "api_logs"
     logs.mkdir(parents=True)
-    good = {
-        "request_id": "r1",
-        "requested_at": "2026-11-20T09:00:00Z",
-        "app_id": "a",
-        "environment": "sandbox",
-        "method": "GET",
-        "path": "/p",
-        "status_code": 200,
-    }
+    good = dict(REQUEST)
     oversized = MAX_RECORD_BYTES + (1 << 20)
     with (logs / "a_huge.jsonl").open("w") as out:  # streamed: 1 MiB in memory at a time
         out.write(json.dumps(good) + "\n")
