@@ -122,7 +122,8 @@ def test_health_score_is_the_sum_of_its_points_and_bands_follow_it(con):
     assert wrong == []
 
 
-def test_call_list_ranks_todays_signals_by_projected_overage(con):
+def test_call_list_ranks_todays_signals_by_money_at_stake(con):
+    """One row per account signalled today, ranked by its biggest signal's dollars."""
     accounts_today = rows(
         con,
         """select count(distinct account_id) from marts.fct_sales_signals
@@ -130,11 +131,17 @@ def test_call_list_ranks_todays_signals_by_projected_overage(con):
     )[0][0]
     call_list = rows(
         con,
-        "select priority_rank, projected_overage_usd from marts.fct_sales_call_list order by 1",
+        """select c.priority_rank, c.money_at_stake_usd, max(s.money_at_stake_usd)
+           from marts.fct_sales_call_list as c
+           inner join marts.fct_sales_signals as s
+               on c.account_id = s.account_id and c.call_on = s.detected_on
+           group by 1, 2 order by 1""",
     )
     assert [r[0] for r in call_list] == list(range(1, accounts_today + 1))
-    overage = [r[1] for r in call_list]
-    assert overage == sorted(overage, reverse=True)
+    dollars = [r[1] for r in call_list]
+    assert dollars == sorted(dollars, reverse=True)
+    assert all(account == biggest_signal for _, account, biggest_signal in call_list)
+    assert dollars[0] > 0
 
 
 def test_quota_forecasts_fall_within_the_running_month(con):

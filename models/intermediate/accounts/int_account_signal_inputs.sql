@@ -1,9 +1,11 @@
 -- Per account and day, everything a sales signal is evaluated on, with data
 -- through that day only: health components, the month's billing projection as
--- of the day, the previous month's bill, the prepaid credit available, activation
+-- of the day, the previous month's bill and the average of the three before
+-- the day's month, the next plan up, the prepaid credit available, activation
 -- and past production weeks.
 -- The churn_silent_days var sets the window of the silent-account rule.
 {%- set silent_days = var('signal_thresholds')['churn_silent_days'] %}
+{%- set last_3_months = 'partition by account_id order by month_start rows between 2 preceding and current row' %}
 with
 
 health as (
@@ -30,13 +32,37 @@ credits as (
     select * from {{ ref('int_account_credit_daily') }}
 ),
 
+plans as (
+    select * from {{ ref('plans') }}
+),
+
+-- each ended month's bill, and the average of it and the (up to) two before:
+-- read from the month before, the average bill of the last three complete months
 month_bills as (
     select
         account_id,
         month_start,
-        bill_usd
+        bill_usd,
+        {{ money('avg(bill_usd) over (' ~ last_3_months ~ ')') }} as average_bill_3_months_usd,
+        count(*) over ({{ last_3_months }}) as months_averaged
     from billing
     where is_month_end
+),
+
+-- the next plan up: the cheapest with a higher fee on the same value metric
+next_plans as (
+    select
+        plans.plan_id,
+        higher.plan_id as next_plan_id,
+        {{ money('higher.monthly_fee_usd - plans.monthly_fee_usd') }} as next_plan_fee_difference_usd,
+        row_number() over (
+            partition by plans.plan_id order by higher.monthly_fee_usd, higher.plan_id
+        ) as step
+    from plans
+    inner join plans as higher
+        on
+            plans.value_metric = higher.value_metric
+            and plans.monthly_fee_usd < higher.monthly_fee_usd
 ),
 
 -- ISO weeks with production requests, counted up to each day
@@ -77,6 +103,10 @@ final as (
         billing.projected_bill_usd,
         previous_month.bill_usd as previous_bill_usd,
         coalesce(credits.credit_available_usd, 0) as credit_available_usd,
+        previous_month.average_bill_3_months_usd as average_bill_last_3_months_usd,
+        coalesce(previous_month.months_averaged, 0) as complete_months_averaged,
+        next_plans.next_plan_id,
+        next_plans.next_plan_fee_difference_usd,
         {{ count_sum(
             'usage.production_requests',
             'partition by health.account_id order by health.date_day rows between '
@@ -101,6 +131,7 @@ final as (
         on
             billing.account_id = previous_month.account_id
             and previous_month.month_start = {{ dbt.dateadd('month', -1, 'billing.month_start') }}
+    left join next_plans on billing.plan_id = next_plans.plan_id and next_plans.step = 1
 )
 
 select * from final

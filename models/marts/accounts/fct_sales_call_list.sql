@@ -1,7 +1,8 @@
--- Who to call today: one row per account with a signal on as_of_date, ranked.
--- Priority: projected overage revenue first (money on the table, and the
--- customer most likely to be surprised), then usage growth (usage_trend), then
--- the weakest health. Signals are listed most urgent first.
+-- Who to call today: one row per account with a signal on as_of_date, ranked by
+-- the money at stake (macros/signals.sql). An account's figure is that of its
+-- signal with the most dollars (signals overlap: a bill shock and an expansion
+-- count the same overage, so they are not added up); equal dollars go to the
+-- more severe signal, then the weaker health, then the account id.
 with
 
 signals as (
@@ -19,13 +20,7 @@ forecasts as (
 today as (
     select
         signals.*,
-        case signals.signal_type
-            when 'bill_shock_risk' then 1
-            when 'churn_risk' then 2
-            when 'expansion_ready' then 3
-            when 'support_risk' then 4
-            when 'activation_stalled' then 5
-        end as signal_urgency
+        {{ signal_severity() }} as signal_severity
     from signals
     inner join period on signals.detected_on = period.as_of_date
 ),
@@ -33,16 +28,18 @@ today as (
 ranked_signals as (
     select
         *,
-        row_number() over (partition by account_id order by signal_urgency) as signal_rank
+        row_number() over (
+            partition by account_id order by money_at_stake_usd desc nulls last, signal_severity asc
+        ) as signal_rank
     from today
 ),
 
 accounts as (
     select
         account_id,
-        {{ dbt.listagg('signal_type', "', '", 'order by signal_urgency') }} as signal_types,
+        {{ dbt.listagg('signal_type', "', '", 'order by signal_rank') }} as signal_types,
         count(*) as signals
-    from today
+    from ranked_signals
     group by account_id
 ),
 
@@ -50,13 +47,15 @@ final as (
     select
         row_number() over (
             order by
-                greatest(coalesce(top.projected_bill_usd - top.monthly_fee_usd, 0), 0) desc,
-                coalesce(top.usage_trend, 0) desc,
+                top.money_at_stake_usd desc nulls last,
+                top.signal_severity asc,
                 top.health_score asc,
                 top.account_id asc
         ) as priority_rank,
         top.account_id,
         top.detected_on as call_on,
+        top.money_at_stake_usd,
+        top.money_at_stake_reason,
         accounts.signal_types,
         accounts.signals,
         top.signal_type as top_signal,
@@ -65,8 +64,6 @@ final as (
         top.plan_id,
         top.projected_bill_usd,
         top.previous_bill_usd,
-        {{ money('greatest(coalesce(top.projected_bill_usd - top.monthly_fee_usd, 0), 0)') }}
-            as projected_overage_usd,
         top.usage_trend,
         top.health_score,
         top.health_band,

@@ -1,6 +1,7 @@
 -- One row per account, signal and day on which the signal's condition holds
 -- (detected_on), evaluated at the end of that day with data through that day,
--- so past days can be backtested. Thresholds are the signal_thresholds var.
+-- so past days can be backtested. Thresholds are the signal_thresholds var;
+-- the money at stake is the rule of macros/signals.sql.
 {%- set t = var('signal_thresholds') %}
 with
 
@@ -170,6 +171,8 @@ final as (
         date_day as detected_on,
         reason,
         recommended_action,
+        {{ money_at_stake_usd() }} as money_at_stake_usd,
+        {{ money_at_stake_reason() }} as money_at_stake_reason,
         signal_value,
         cast(signal_threshold as double) as signal_threshold,
         plan_id,
@@ -181,6 +184,8 @@ final as (
         projected_bill_usd,
         previous_bill_usd,
         credit_available_usd,
+        average_bill_last_3_months_usd,
+        next_plan_fee_difference_usd,
         production_requests_7d,
         production_requests_prev_28d_weekly_avg,
         usage_trend,
