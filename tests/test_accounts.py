@@ -32,7 +32,7 @@ def test_demo_has_every_signal_type_and_health_band(con):
     bands = {
         r[0] for r in rows(con, "select distinct health_band from marts.fct_account_health_daily")
     }
-    assert bands == {"healthy", "at_risk", "critical"}
+    assert bands == {"onboarding", "healthy", "at_risk", "critical"}
 
 
 def test_api_calls_of_a_month_match_the_landed_requests(con):
@@ -115,8 +115,11 @@ def test_health_score_is_the_sum_of_its_points_and_bands_follow_it(con):
         """select account_id, date_day from marts.fct_account_health_daily
            where abs(health_score - (usage_trend_points + recency_points + reliability_points
                                      + breadth_points + team_points + support_points)) > 0.35
-              or health_band <> case when health_score >= 70 then 'healthy'
-                                     when health_score >= 40 then 'at_risk' else 'critical' end
+              or health_band is distinct from case
+                  when days_since_last_production_request is null then 'onboarding'
+                  when health_score >= 70 then 'healthy'
+                  when health_score >= 40 then 'at_risk' else 'critical' end
+              or (health_score is null) <> (health_band = 'onboarding')
               or health_score not between 0 and 100""",
     )
     assert wrong == []
@@ -156,15 +159,20 @@ def test_quota_forecasts_fall_within_the_running_month(con):
     assert outside == []
 
 
-def test_backtest_precision_and_recall_are_their_counts(con):
-    for predicted, outcome, true_positive, precision, recall in rows(
+def test_backtest_precision_recall_and_lift_are_their_counts(con):
+    for predicted, outcome, true_positive, evaluated, precision, recall, lift in rows(
         con,
-        """select predicted_days, outcome_days, true_positive_days, precision, recall
-           from marts.fct_signal_backtest""",
+        """select predicted_days, outcome_days, true_positive_days, account_days_evaluated,
+                  precision, recall, lift
+           from marts.fct_signal_backtest where predictor <> 'health_score'""",
     ):
         assert precision == (true_positive / predicted if predicted else None)
         assert recall == (true_positive / outcome if outcome else None)
-    assert rows(con, "select count(*) from marts.fct_signal_backtest") == [(5,)]
+        if precision is None or outcome == 0:
+            assert lift is None
+        else:
+            assert lift == pytest.approx(precision / (outcome / evaluated))
+    assert rows(con, "select count(*) from marts.fct_signal_backtest") == [(6,)]
 
 
 def test_demo_bills_show_commitments_and_credits_of_every_kind(con):

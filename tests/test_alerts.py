@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from aiosmtpd.controller import Controller
+from conftest import Landing, run_nightly_in_process
 
 from hourglass.alerts import copy_log_to_published, deliver, failed_run_payload, load_config
 from hourglass.settings import PROJECT_ROOT
@@ -317,3 +318,74 @@ def test_the_guides_example_configuration_loads(tmp_path, monkeypatch):
     assert config.destinations[0].url == "https://hooks.slack.com/services/T/B/X"
     assert config.destinations[1].headers == {"Authorization": "Bearer t0k"}
     assert config.destinations[3].path == tmp_path / "alerts.jsonl"
+
+
+def _landing_with_a_support_risk(root: Path) -> None:
+    """acc_a opens three tickets in the week ending 2026-11-20 (as_of_date, the day
+    of the last request): a support_risk that day, and no other signal."""
+    landing = Landing(root)
+    landing.csv(
+        "signups/s.csv",
+        "developer_id,account_id,signed_up_at,plan_id\nd1,acc_a,2026-11-18T09:00:00Z,developer\n",
+    )
+    landing.csv(
+        "applications/a.csv", "app_id,developer_id,created_at\napp1,d1,2026-11-18T10:00:00Z\n"
+    )
+    landing.csv(
+        "api_logs/r.csv",
+        "request_id,requested_at,app_id,environment,method,path,status_code\n"
+        "r1,2026-11-19T10:00:00Z,app1,production,GET,/v1/hello,200\n"
+        "r2,2026-11-20T10:00:00Z,app1,production,GET,/v1/hello,200\n",
+    )
+    landing.csv(
+        "support_tickets/t.csv",
+        "ticket_id,account_id,created_at,updated_at,status\n"
+        + "".join(
+            f"t{n},acc_a,2026-11-{day}T08:00:00Z,2026-11-{day}T08:00:00Z,open\n"
+            for n, day in enumerate((18, 19, 20))
+        ),
+    )
+
+
+def test_the_nightly_job_delivers_a_signal_once_across_a_rerun(
+    dbt_manifest, warehouse_env, tmp_path, webhook, monkeypatch
+):
+    from dagster import AssetKey
+
+    from orchestration.definitions import defs
+
+    # the alerts go out after publishing, and publishing waits for the growth pictures
+    graph = defs.resolve_asset_graph()
+    assert (
+        AssetKey(["reports", "growth"])
+        in graph.get(AssetKey(["published", "warehouse"])).parent_keys
+    )
+    assert (
+        AssetKey(["published", "warehouse"])
+        in graph.get(AssetKey(["alerts", "delivered"])).parent_keys
+    )
+
+    landing_dir, work = warehouse_env
+    _landing_with_a_support_risk(landing_dir)
+    config = write_config(
+        tmp_path,
+        f"destinations:\n  - {{name: crm, type: webhook, url: '{webhook.url}'}}\n"
+        "  - {name: archive, type: file, path: alerts.jsonl}\n",
+    )
+    monkeypatch.setenv("HOURGLASS_ALERTS_CONFIG", str(config))
+    key = "acc_a/support_risk/2026-11-20"
+
+    assert run_nightly_in_process().success
+    archived = [json.loads(line) for line in (tmp_path / "alerts.jsonl").read_text().splitlines()]
+    assert [(a["key"], a["signal_type"], a["reason"]) for a in archived] == [
+        (key, "support_risk", "3 tickets opened in the last 7 days.")
+    ]
+    assert [b["key"] for b in webhook.bodies] == [key]
+
+    assert run_nightly_in_process().success  # a re-run: nothing new is sent
+    assert len((tmp_path / "alerts.jsonl").read_text().splitlines()) == 1
+    assert len(webhook.bodies) == 1
+    with duckdb.connect(str(work.parent.parent / "published.duckdb"), read_only=True) as published:
+        assert published.execute(
+            "select destination, alert_key, status from ops.alert_deliveries order by 1"
+        ).fetchall() == [("archive", key, "delivered"), ("crm", key, "delivered")]

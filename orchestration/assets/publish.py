@@ -1,10 +1,12 @@
-"""Publish the marts to the file BI tools open, once every blocking check passed."""
+"""Publish the marts to the file BI tools open, once every blocking check passed and
+the pictures are written (they read the working database that publishing writes to)."""
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from hourglass.publish import publish
 from hourglass.run_history import record_run, set_status
 from orchestration.assets.dbt import hourglass_dbt_assets
+from orchestration.assets.growth_reports import growth_report
 from orchestration.assets.reports import funnel_hourglass
 from orchestration.bookkeeping import run_record
 from orchestration.project import dbt_project
@@ -20,7 +22,7 @@ MART_KEYS = sorted(
     key=["published", "warehouse"],
     group_name="publish",
     kinds={"duckdb"},
-    deps=[*MART_KEYS, funnel_hourglass.key],
+    deps=[*MART_KEYS, funnel_hourglass.key, growth_report.key],
     pool=WRITER_POOL,
     description=(
         "The marts published to HOURGLASS_PUBLISHED_PATH in one atomic step, readable by "

@@ -1,6 +1,9 @@
 -- Per account and day: each health component's score (0-1) and points
 -- (weight x score, DOUBLE like every score), the health_score (0-100) and its band. Weights, targets
 -- and bands are the health_weights, health_targets and health_bands vars.
+-- An account with no production request yet is onboarding: it has no score
+-- (its components measure production use) and its band is 'onboarding', so
+-- accounts still getting started do not read as critical customers.
 {%- set weights = var('health_weights') %}
 {%- set targets = var('health_targets') %}
 {%- set bands = var('health_bands') %}
@@ -14,6 +17,7 @@ scores as (
     select
         account_id,
         date_day,
+        days_since_last_production_request is null as is_onboarding,
         case
             when production_requests_7d = 0 then 0.0
             when usage_trend is null then 1.0  -- new production usage
@@ -42,6 +46,7 @@ points as (
     select
         account_id,
         date_day,
+        is_onboarding,
         {{ weights['usage_trend'] }} * usage_trend_score as usage_trend_points,
         {{ weights['recency'] }} * recency_score as recency_points,
         {{ weights['reliability'] }} * reliability_score as reliability_points,
@@ -55,23 +60,36 @@ score as (
     select
         account_id,
         date_day,
+        is_onboarding,
         cast(round(usage_trend_points, 1) as double) as usage_trend_points,
         cast(round(recency_points, 1) as double) as recency_points,
         cast(round(reliability_points, 1) as double) as reliability_points,
         cast(round(breadth_points, 1) as double) as breadth_points,
         cast(round(team_points, 1) as double) as team_points,
         cast(round(support_points, 1) as double) as support_points,
-        cast(round(
-            usage_trend_points + recency_points + reliability_points
-            + breadth_points + team_points + support_points, 1
-        ) as double) as health_score
+        case
+            when not is_onboarding
+                then cast(round(
+                    usage_trend_points + recency_points + reliability_points
+                    + breadth_points + team_points + support_points, 1
+                ) as double)
+        end as health_score
     from points
 ),
 
 final as (
     select
-        *,
+        account_id,
+        date_day,
+        usage_trend_points,
+        recency_points,
+        reliability_points,
+        breadth_points,
+        team_points,
+        support_points,
+        health_score,
         case
+            when is_onboarding then 'onboarding'
             when health_score >= {{ bands['healthy'] }} then 'healthy'
             when health_score >= {{ bands['at_risk'] }} then 'at_risk'
             else 'critical'

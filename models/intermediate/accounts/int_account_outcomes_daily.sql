@@ -1,7 +1,8 @@
--- Per account and day that has 30 observed days after it: the health band and
--- whether the account was dormant on the day, and what happened in the
--- following 30 days (d+1 through d+30). fct_signal_backtest sets the signals
--- beside it.
+-- Per account and day that has 30 observed days after it: the health score and
+-- band, whether the account was dormant on the day, and what happened in the
+-- following 30 days (d+1 through d+30): went_dormant when, on one of them, the
+-- account reached 30 days without a production request. fct_signal_backtest
+-- sets the signals beside it.
 with
 
 scores as (
@@ -28,6 +29,7 @@ flags as (
     select
         scores.account_id,
         scores.date_day,
+        scores.health_score,
         scores.health_band,
         lifecycle.lifecycle_stage = 'dormant' as is_dormant,
         coalesce(
@@ -63,6 +65,7 @@ final as (
     select
         outcomes.account_id,
         outcomes.date_day,
+        outcomes.health_score,
         outcomes.health_band,
         outcomes.is_dormant,
         not outcomes.is_dormant and outcomes.dormant_within_30d as went_dormant,
