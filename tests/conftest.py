@@ -80,6 +80,26 @@ def rows(con, sql: str) -> list[tuple]:
     return con.execute(sql).fetchall()
 
 
+def load_and_build(landing: Path, warehouse: Path, *dbt_arguments: str) -> None:
+    """Load a landing zone into `warehouse`, then `dbt build --quiet` with the arguments
+    (a selection: the tests that need a few marts, not the whole nightly job)."""
+    import os
+    import subprocess
+    import sys
+
+    from hourglass.loading import load_landing
+    from hourglass.settings import PROJECT_ROOT
+
+    with duckdb.connect(str(warehouse)) as con:
+        load_landing(con, landing, "batch-1")
+    subprocess.run(
+        [str(Path(sys.executable).parent / "dbt"), "build", "--quiet", *dbt_arguments],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "HOURGLASS_WORK_PATH": str(warehouse)},
+        check=True,
+    )
+
+
 @pytest.fixture(scope="session")
 def dbt_manifest():
     """The dbt manifest the Dagster definitions are built from (as CI builds it)."""

@@ -5,18 +5,13 @@ their invariants on the demo warehouse."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import Landing
-
-from hourglass.loading import load_landing
-from hourglass.settings import PROJECT_ROOT
+from conftest import Landing, load_and_build
 
 D = dt.date
 
@@ -77,23 +72,15 @@ def growth(tmp_path_factory):
     root = tmp_path_factory.mktemp("growth")
     _growth_landing(root / "landing")
     warehouse = root / "warehouse.duckdb"
-    with duckdb.connect(str(warehouse)) as con:
-        load_landing(con, root / "landing", "batch-1")
-    subprocess.run(
-        [
-            str(Path(sys.executable).parent / "dbt"),
-            "build",
-            "--quiet",
-            "--select",
-            "+models/marts/growth",
-            "--indirect-selection",
-            "cautious",
-            "--exclude-resource-type",
-            "unit_test",
-        ],
-        cwd=PROJECT_ROOT,
-        env={**os.environ, "HOURGLASS_WORK_PATH": str(warehouse)},
-        check=True,
+    load_and_build(
+        root / "landing",
+        warehouse,
+        "--select",
+        "+models/marts/growth",
+        "--indirect-selection",
+        "cautious",
+        "--exclude-resource-type",
+        "unit_test",
     )
     con = duckdb.connect(str(warehouse), read_only=True)
     yield con

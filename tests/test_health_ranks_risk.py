@@ -10,17 +10,11 @@ the volume), and builds only the models the backtest needs."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import duckdb
 import pytest
+from conftest import load_and_build
 
 from hourglass.generate import DemoConfig, generate
-from hourglass.loading import load_landing
-from hourglass.settings import PROJECT_ROOT
 
 
 @pytest.fixture(scope="module")
@@ -29,22 +23,14 @@ def backtest(tmp_path_factory) -> dict[str, dict]:
     root = tmp_path_factory.mktemp("health")
     generate(DemoConfig(out=root / "landing", days=90, requests_per_day=1000, accounts=200))
     work = root / "work.duckdb"
-    with duckdb.connect(str(work)) as con:
-        load_landing(con, root / "landing", "batch-1")
-    subprocess.run(
-        [
-            str(Path(sys.executable).parent / "dbt"),
-            "build",
-            "--quiet",
-            "--select",
-            "+fct_signal_backtest",
-            "--resource-type",
-            "model",
-            "seed",
-        ],
-        cwd=PROJECT_ROOT,
-        env={**os.environ, "HOURGLASS_WORK_PATH": str(work)},
-        check=True,
+    load_and_build(
+        root / "landing",
+        work,
+        "--select",
+        "+fct_signal_backtest",
+        "--resource-type",
+        "model",
+        "seed",
     )
     with duckdb.connect(str(work), read_only=True) as con:
         result = con.execute(
