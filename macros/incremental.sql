@@ -35,9 +35,10 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- The watermark table (Spark has no database above its schemas). -#}
 {% macro request_watermark_relation() -%}
     {{ return(load_relation(api.Relation.create(
-        database=target.database, schema='staging', identifier='request_build_watermark'))) }}
+        database=target.get('database'), schema='staging', identifier='request_build_watermark'))) }}
 {%- endmacro %}
 
 {#- on-run-end: record how far request changes are built, if everything that uses them succeeded. -#}
@@ -57,11 +58,16 @@
                 {%- do required.append(node.unique_id) -%}
             {%- endif -%}
         {%- endfor -%}
+        {#- one statement per call: Spark runs no scripts -#}
         {%- if required | reject('in', succeeded) | list | length == 0 -%}
-            create table if not exists staging.request_build_watermark (processed_through timestamptz);
-            insert into staging.request_build_watermark
-            select max(changes_through) from {{ days[0] }}
-            having max(changes_through) is not null;
+            {%- do run_query(
+                'create table if not exists staging.request_build_watermark (processed_through '
+                ~ type_utc_timestamp() ~ ')'
+            ) -%}
+            {%- do run_query(
+                'insert into staging.request_build_watermark select max(changes_through) from '
+                ~ days[0] ~ ' having max(changes_through) is not null'
+            ) -%}
         {%- endif -%}
     {%- endif -%}
 {%- endmacro %}

@@ -1,4 +1,4 @@
-{#- SQL that differs between engines, dispatched per adapter (DuckDB today, Spark later). -#}
+{#- SQL that differs between engines, dispatched per adapter (DuckDB, and Spark as default__). -#}
 
 {#- A TIMESTAMPTZ (or engine equivalent) as a plain UTC timestamp. -#}
 {% macro utc_timestamp(column) -%}
@@ -44,15 +44,16 @@
     regexp_matches({{ column }}, {{ pattern }})
 {%- endmacro %}
 
-{#- Hours between two timestamps, as a double with full precision. -#}
+{#- Hours between two timestamps, as a double with full precision (a decimal literal divisor
+    would make Spark round to a decimal). -#}
 {% macro hours_between(start_column, end_column) -%}
     {{ return(adapter.dispatch('hours_between', 'hourglass')(start_column, end_column)) }}
 {%- endmacro %}
 {% macro default__hours_between(start_column, end_column) -%}
-    (unix_micros({{ end_column }}) - unix_micros({{ start_column }})) / 3600000000.0
+    (unix_micros({{ end_column }}) - unix_micros({{ start_column }})) / cast(3600000000 as double)
 {%- endmacro %}
 {% macro duckdb__hours_between(start_column, end_column) -%}
-    (epoch_us({{ end_column }}) - epoch_us({{ start_column }})) / 3600000000.0
+    (epoch_us({{ end_column }}) - epoch_us({{ start_column }})) / cast(3600000000 as double)
 {%- endmacro %}
 
 {#- One row per day from start_column through end_column (dates) of a one-row relation. -#}
@@ -94,4 +95,15 @@
 {%- endmacro %}
 {% macro duckdb__inline_cte() -%}
     not materialized
+{%- endmacro %}
+
+{#- The column type of an instant stored in UTC: DuckDB's TIMESTAMPTZ, Spark's TIMESTAMP. -#}
+{% macro type_utc_timestamp() -%}
+    {{ return(adapter.dispatch('type_utc_timestamp', 'hourglass')()) }}
+{%- endmacro %}
+{% macro default__type_utc_timestamp() -%}
+    timestamp
+{%- endmacro %}
+{% macro duckdb__type_utc_timestamp() -%}
+    timestamptz
 {%- endmacro %}

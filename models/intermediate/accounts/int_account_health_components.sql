@@ -121,38 +121,39 @@ daily as (
         on usage.account_id = upgrades.account_id and usage.date_day = upgrades.upgraded_on
 ),
 
--- the spine is dense (a row per day), so row frames are day windows
+-- the spine is dense (a row per day), so row frames are day windows (written out in each
+-- window: Spark cannot add a frame to a named window)
+{%- set by_account_day = 'partition by account_id order by date_day' %}
 rolling as (
     select
         *,
-        {{ count_sum('production_requests', 'account_days rows between 6 preceding and current row') }}
+        {{ count_sum('production_requests', by_account_day ~ ' rows between 6 preceding and current row') }}
             as production_requests_7d,
-        {{ count_sum('production_requests', 'account_days rows between 34 preceding and 7 preceding') }}
-        / 4.0 as production_requests_prev_28d_weekly_avg,
-        {{ count_sum('production_error_requests', 'account_days rows between 6 preceding and current row') }}
+        {{ count_sum('production_requests', by_account_day ~ ' rows between 34 preceding and 7 preceding') }}
+        / cast(4 as double) as production_requests_prev_28d_weekly_avg,
+        {{ count_sum('production_error_requests', by_account_day ~ ' rows between 6 preceding and current row') }}
             as production_error_requests_7d,
-        {{ count_sum('tickets_opened', 'account_days rows between 6 preceding and current row') }}
+        {{ count_sum('tickets_opened', by_account_day ~ ' rows between 6 preceding and current row') }}
             as tickets_opened_7d,
-        {{ count_sum('tickets_opened', 'account_days rows between 27 preceding and current row') }}
+        {{ count_sum('tickets_opened', by_account_day ~ ' rows between 27 preceding and current row') }}
             as tickets_opened_28d,
-        {{ count_sum('bad_satisfaction_opened', 'account_days rows between 27 preceding and current row') }}
+        {{ count_sum('bad_satisfaction_opened', by_account_day ~ ' rows between 27 preceding and current row') }}
             as bad_satisfaction_28d,
-        {{ count_sum('billable_requests', 'account_days rows between 29 preceding and current row') }}
+        {{ count_sum('billable_requests', by_account_day ~ ' rows between 29 preceding and current row') }}
             as billable_requests_30d,
-        {{ count_sum('billable_requests', 'account_days rows between 59 preceding and 30 preceding') }}
+        {{ count_sum('billable_requests', by_account_day ~ ' rows between 59 preceding and 30 preceding') }}
             as billable_requests_prev_30d,
         max(case when production_requests > 0 then date_day end)
-            over (account_days rows between unbounded preceding and current row)
+            over ({{ by_account_day }} rows between unbounded preceding and current row)
             as last_production_date,
-        {{ count_sum('successful_requests', 'account_days rows between unbounded preceding and current row') }}
+        {{ count_sum('successful_requests', by_account_day ~ ' rows between unbounded preceding and current row') }}
             as successful_requests_to_date,
-        {{ count_sum('billable_requests', 'account_days rows between unbounded preceding and current row') }}
+        {{ count_sum('billable_requests', by_account_day ~ ' rows between unbounded preceding and current row') }}
             as billable_requests_to_date,
         max(case when upgraded_today then 1 else 0 end)
-            over (account_days rows between 29 preceding and current row)
+            over ({{ by_account_day }} rows between 29 preceding and current row)
         = 1 as upgraded_in_30d
     from daily
-    window account_days as (partition by account_id order by date_day)
 ),
 
 components as (

@@ -72,7 +72,8 @@ churn_risk as (
             when production_requests_silent_window = 0
                 then
                     'No production request in ' || '{{ t["churn_silent_days"] }}'
-                    || ' days after production use in ' || cast(production_weeks_before_silent_window as varchar)
+                    || ' days after production use in '
+                    || cast(production_weeks_before_silent_window as {{ dbt.type_string() }})
                     || ' weeks before.'
             else
                 'Production requests fell to ' || {{ format_number('production_requests_7d', 0) }}
@@ -101,7 +102,7 @@ activation_stalled as (
         'activation_stalled' as signal_type,
         cast(days_since_first_signup as double) as signal_value,
         {{ t['activation_stalled_days'] }} as signal_threshold,
-        'Signed up ' || cast(days_since_first_signup as varchar)
+        'Signed up ' || cast(days_since_first_signup as {{ dbt.type_string() }})
         || ' days ago and no developer has made a successful request yet.' as reason,
         'Reach out with onboarding help: a working example for their use case, or a call with a solutions engineer.'
             as recommended_action
@@ -137,14 +138,16 @@ support_risk as (
         case
             when urgent_tickets_open_over_24h > 0
                 then
-                    cast(urgent_tickets_open_over_24h as varchar)
+                    cast(urgent_tickets_open_over_24h as {{ dbt.type_string() }})
                     || ' urgent ticket(s) open for more than {{ t["support_urgent_open_hours"] }} hours'
                     || case
                         when tickets_opened_7d >= {{ t['support_tickets_7d'] }}
-                            then ', and ' || cast(tickets_opened_7d as varchar) || ' tickets opened in 7 days'
+                            then
+                                ', and ' || cast(tickets_opened_7d as {{ dbt.type_string() }})
+                                || ' tickets opened in 7 days'
                         else ''
                     end || '.'
-            else cast(tickets_opened_7d as varchar) || ' tickets opened in the last 7 days.'
+            else cast(tickets_opened_7d as {{ dbt.type_string() }}) || ' tickets opened in the last 7 days.'
         end as reason,
         'Check in with the account owner and get the open issues resolved.' as recommended_action
     from inputs
