@@ -49,6 +49,10 @@ class Settings:
     blocking_checks: frozenset[str]
     # the alert destinations (hourglass/alerts.py); None: no alerts are sent
     alerts_config: Path | None
+    # where dbt builds: "duckdb" (the working database) or "spark" (docs/spark.md)
+    engine: str
+    # on Spark, the loaders' validated raw tables as Parquet (hourglass/raw_export.py)
+    raw_parquet_dir: Path
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -76,6 +80,8 @@ class Settings:
                 name.strip() for name in values["blocking_checks"].split(",") if name.strip()
             ),
             alerts_config=_path(values["alerts_config"]) if values["alerts_config"] else None,
+            engine=_engine(values["engine"]),
+            raw_parquet_dir=_path(values["raw_parquet_dir"]),
         )
 
     def environment(self) -> dict[str, str]:
@@ -121,7 +127,17 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "freshness_as_of": ("HOURGLASS_FRESHNESS_AS_OF", ""),
     "blocking_checks": ("HOURGLASS_BLOCKING_CHECKS", "reject_rate,row_conservation"),
     "alerts_config": ("HOURGLASS_ALERTS_CONFIG", ""),
+    "engine": ("HOURGLASS_ENGINE", "duckdb"),
+    "raw_parquet_dir": ("HOURGLASS_RAW_PARQUET_DIR", "data/work/raw"),
 }
+
+ENGINES = ("duckdb", "spark")  # the targets of profiles.yml that build the warehouse
+
+
+def _engine(value: str) -> str:
+    if value not in ENGINES:
+        raise ValueError(f"HOURGLASS_ENGINE is {value!r}: expected one of {', '.join(ENGINES)}")
+    return value
 
 
 def _path(value: str) -> Path:

@@ -19,6 +19,50 @@
 {%- endmacro %}
 
 {#-
+  On Spark (plain Parquet tables: no row deletes) a replace_days model is
+  partitioned by its day column: the partitions of the days to rebuild are
+  dropped, then the days' new rows inserted. dbt-spark accepts only its own
+  strategies, so its two macros that choose one are extended here; every
+  other strategy goes to dbt-spark's own.
+-#}
+{% macro day_partitions(day_column) -%}
+    {{ return(adapter.dispatch('day_partitions', 'hourglass')(day_column)) }}
+{%- endmacro %}
+{% macro default__day_partitions(day_column) -%}
+    {{ return([day_column]) }}
+{%- endmacro %}
+{% macro duckdb__day_partitions(day_column) -%}
+    {{ return(none) }}
+{%- endmacro %}
+
+{% macro dbt_spark_validate_get_incremental_strategy(raw_strategy, file_format) -%}
+    {%- if raw_strategy == 'replace_days' -%}
+        {{ return(raw_strategy) }}
+    {%- endif -%}
+    {{ return(dbt.dbt_spark_validate_get_incremental_strategy(raw_strategy, file_format)) }}
+{%- endmacro %}
+
+{% macro dbt_spark_get_incremental_sql(strategy, source, target, existing, unique_key, incremental_predicates) -%}
+    {%- if strategy != 'replace_days' -%}
+        {{ return(dbt.dbt_spark_get_incremental_sql(
+            strategy, source, target, existing, unique_key, incremental_predicates)) }}
+    {%- endif -%}
+    {#- Spark runs one statement per call: the drop runs now, the insert is returned. -#}
+    {%- set day_column = config.require('day_column') -%}
+    {%- set days = run_query(
+        'select distinct date_day from ' ~ ref('int_request_days_to_rebuild') ~ ' order by 1'
+    ).columns[0].values() -%}
+    {%- if days | length > 0 -%}
+        {%- set partitions = [] -%}
+        {%- for day in days -%}
+            {%- do partitions.append('partition (' ~ day_column ~ " = date'" ~ day ~ "')") -%}
+        {%- endfor -%}
+        {%- do run_query('alter table ' ~ target ~ ' drop if exists ' ~ partitions | join(', ')) -%}
+    {%- endif -%}
+    {{ get_insert_into_sql(source, target) }}
+{%- endmacro %}
+
+{#-
   In an incremental build, keep only rows of the days to rebuild; with key and
   relation, keep every row whose key has some row of `relation` on those days.
 -#}

@@ -107,3 +107,8 @@
 {% macro duckdb__type_utc_timestamp() -%}
     timestamptz
 {%- endmacro %}
+
+{#- Whole days from start_date to end_date, as BIGINT on every engine (Spark's datediff gives INT). -#}
+{% macro day_difference(start_date, end_date) -%}
+    cast({{ dbt.datediff(start_date, end_date, 'day') }} as {{ dbt.type_bigint() }})
+{%- endmacro %}

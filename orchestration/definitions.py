@@ -10,19 +10,16 @@ from orchestration.assets.raw import raw_assets
 from orchestration.assets.reports import funnel_hourglass
 from orchestration.checks import source_checks
 from orchestration.jobs import nightly_job, rebuild_days_job
+from orchestration.project import ENGINE
 from orchestration.resources import WorkingDatabase, dbt_resource
 from orchestration.schedules import nightly_schedule
 from orchestration.sensors import landing_files_sensor
 
+# They read the marts from the working database; on Spark BI reads them where dbt built them.
+DUCKDB_ONLY = [funnel_hourglass, growth_report, published_warehouse, delivered_alerts]
+
 defs = Definitions(
-    assets=[
-        *raw_assets,
-        hourglass_dbt_assets,
-        funnel_hourglass,
-        growth_report,
-        published_warehouse,
-        delivered_alerts,
-    ],
+    assets=[*raw_assets, hourglass_dbt_assets, *(DUCKDB_ONLY if ENGINE == "duckdb" else [])],
     asset_checks=source_checks,
     jobs=[nightly_job, rebuild_days_job],
     schedules=[nightly_schedule],

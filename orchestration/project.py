@@ -12,7 +12,7 @@ from pathlib import Path
 from dagster_dbt import DbtCliResource, DbtProject, DbtProjectPreparer
 from dagster_shared.record import replace
 
-from hourglass.settings import PROJECT_ROOT
+from hourglass.settings import PROJECT_ROOT, Settings
 
 # dagster-dbt runs the `dbt` it finds on PATH unless told otherwise; an
 # unactivated virtualenv has its dbt beside the interpreter, not on PATH.
@@ -31,6 +31,11 @@ class LocalDbtPreparer(DbtProjectPreparer):
         dbt = DbtCliResource(project_dir=project, dbt_executable=DBT_EXECUTABLE)
         dbt.cli(["parse", "--quiet"], target_path=project.target_path).wait()
 
+
+# The engine dbt builds on (HOURGLASS_ENGINE): profiles.yml takes its target from
+# the same variable, so the dbt step follows it; the code location leaves out the
+# assets that read the marts from the working database when it is not DuckDB.
+ENGINE = Settings.from_env().engine
 
 dbt_project = replace(
     DbtProject(project_dir=PROJECT_ROOT, profiles_dir=PROJECT_ROOT), preparer=LocalDbtPreparer()

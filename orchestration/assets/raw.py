@@ -15,6 +15,7 @@ from dagster import (
 
 from hourglass.contract import SOURCES
 from hourglass.loading import Loader, SourceResult, plan_ids
+from hourglass.raw_export import LOADER_TABLES, export_raw
 from orchestration.resources import WRITER_POOL, WorkingDatabase
 
 _FILES_SCHEMA = TableSchema(
@@ -75,6 +76,8 @@ def load_source(context: AssetExecutionContext, work_db: WorkingDatabase, name: 
             **work_db.settings.duckdb_config,  # dbt's limits (the session has them already)
         )
         result = loader.load_source(name)
+        if work_db.settings.engine == "spark":  # Spark reads the validated rows as Parquet
+            export_raw(con, work_db.settings.raw_parquet_dir, (name, *LOADER_TABLES))
         requests = (
             con.execute("select count(*) from raw.api_logs").fetchall()[0][0]
             if name == "api_logs"

@@ -84,8 +84,8 @@ to_date as (
         account_id,
         date_day,
         month_start,
-        {{ dbt.datediff('month_start', 'date_day', 'day') }} + 1 as days_elapsed,  -- noqa: LT05
-        {{ dbt.datediff('month_start', next_month, 'day') }} as days_in_month,  -- noqa: LT05
+        {{ day_difference('month_start', 'date_day') }} + 1 as days_elapsed,  -- noqa: LT05
+        {{ day_difference('month_start', next_month) }} as days_in_month,  -- noqa: LT05
         {{ count_sum('billable_requests', month_to_date) }} as api_calls,
         sum(billable_bytes) over ({{ month_to_date }}) / 1e9 as data_gb,
         {{ count_sum('new_end_users', month_to_date) }} as monthly_active_end_users

@@ -163,7 +163,7 @@ components as (
         / nullif(production_requests_prev_28d_weekly_avg, 0) as usage_trend,
         cast(production_error_requests_7d as double)
         / nullif(production_requests_7d, 0) as error_rate_7d,
-        {{ dbt.datediff('last_production_date', 'date_day', 'day') }}
+        {{ day_difference('last_production_date', 'date_day') }}
             as days_since_last_production_request
     from rolling
 ),

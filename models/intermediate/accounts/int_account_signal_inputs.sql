@@ -91,7 +91,7 @@ final as (
         scores.health_score,
         scores.health_band,
         accounts.first_signed_up_date,
-        {{ dbt.datediff('accounts.first_signed_up_date', 'health.date_day', 'day') }}
+        {{ day_difference('accounts.first_signed_up_date', 'health.date_day') }}
             as days_since_first_signup,
         billing.plan_id,
         billing.value_metric,

@@ -31,9 +31,9 @@ final as (
         periods.period_type,
         periods.period_start,
         periods.period_end,
-        row_number() over (
+        cast(row_number() over (
             partition by periods.period_type order by periods.period_start
-        ) - 1 as period_index,
+        ) - 1 as {{ dbt.type_bigint() }}) as period_index,
         period.as_of_date >= periods.period_end as is_period_complete
     from periods
     cross join period

@@ -2,6 +2,7 @@
     materialized='incremental',
     incremental_strategy='replace_days',
     day_column='date_day',
+    partition_by=day_partitions('date_day'),
     on_schema_change='fail',
 ) }}
 -- depends_on: {{ ref('int_request_days_to_rebuild') }}

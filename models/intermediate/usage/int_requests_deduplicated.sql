@@ -2,6 +2,7 @@
     materialized='incremental',
     incremental_strategy='replace_days',
     day_column='request_date',
+    partition_by=day_partitions('request_date'),
     on_schema_change='fail',
 ) }}
 -- depends_on: {{ ref('int_request_days_to_rebuild') }}

@@ -45,13 +45,13 @@ accounts as (
 
 final as (
     select
-        row_number() over (
+        cast(row_number() over (
             order by
                 top.money_at_stake_usd desc nulls last,
                 top.signal_severity asc,
                 top.health_score asc,
                 top.account_id asc
-        ) as priority_rank,
+        ) as {{ dbt.type_bigint() }}) as priority_rank,
         top.account_id,
         top.detected_on as call_on,
         top.money_at_stake_usd,

@@ -1,0 +1,184 @@
+"""The same dbt project on Spark gives DuckDB's marts, row for row (issue 13).
+
+A small generated landing zone is loaded once (the loaders validate it into
+DuckDB's raw schema, then export it as Parquet for Spark) and built on both
+engines: a full build, then an incremental batch with new days, a late file
+and a corrected export that empties a day. After each, every mart Spark wrote
+must equal DuckDB's: the same columns, types and rows, doubles to 1e-9
+relative. Slow (a local Spark), so it is marked `spark` and runs as its own
+command (README, "Spark"); it needs the `spark` extra and Java 17.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import math
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from hourglass.generate import DemoConfig, generate
+from hourglass.loading import load_landing
+from hourglass.raw_export import export_raw
+from hourglass.settings import PROJECT_ROOT
+
+pytestmark = pytest.mark.spark
+
+RELATIVE_TOLERANCE = 1e-9
+
+
+def _dbt_build(engine: str, root: Path) -> None:
+    env = {
+        **os.environ,
+        "HOURGLASS_ENGINE": engine,
+        "HOURGLASS_WORK_PATH": str(root / "work.duckdb"),
+        "HOURGLASS_RAW_PARQUET_DIR": str(root / "raw"),
+        "HOURGLASS_SPARK_WAREHOUSE_DIR": str(root / "spark" / "warehouse"),
+        "HOURGLASS_SPARK_METASTORE_DIR": str(root / "spark" / "metastore"),
+        "HOURGLASS_DBT_THREADS": "2",
+    }
+    (root / "spark" / "metastore").mkdir(parents=True, exist_ok=True)
+    command = [str(Path(sys.executable).parent / "dbt"), "build", "--quiet"]
+    command += ["--exclude-resource-type", "unit_test", "--target-path", str(root / engine)]
+    subprocess.run(command, cwd=PROJECT_ROOT, env=env, check=True)
+
+
+def _load(root: Path, batch: str) -> None:
+    with duckdb.connect(str(root / "work.duckdb")) as con:
+        con.execute("set TimeZone = 'UTC'")
+        load_landing(con, root / "landing", batch)
+        export_raw(con, root / "raw")
+
+
+def _build_both(root: Path) -> None:
+    _dbt_build("duckdb", root)
+    _dbt_build("spark", root)
+
+
+def _comparable(value: object) -> object:
+    """Spark's timestamps are instants (read back with a zone): compare them as UTC."""
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value
+
+
+def _sort_key(row: tuple) -> tuple:
+    return tuple(
+        (v is None, f"{v:.6g}" if isinstance(v, float) else str(v)) for v in map(_comparable, row)
+    )
+
+
+def _equal(a: object, b: object) -> bool:
+    a, b = _comparable(a), _comparable(b)
+    if isinstance(a, float) and isinstance(b, float):
+        return math.isclose(a, b, rel_tol=RELATIVE_TOLERANCE, abs_tol=1e-12) or (
+            math.isnan(a) and math.isnan(b)
+        )
+    return a == b
+
+
+def _type(name: str) -> str:
+    # a Spark timestamp is an instant, written to Parquet as UTC
+    return "TIMESTAMP" if name == "TIMESTAMP WITH TIME ZONE" else name
+
+
+def _differences(root: Path) -> list[str]:
+    """Every mart whose columns, types or rows differ between the engines, in words."""
+    con = duckdb.connect(str(root / "work.duckdb"), read_only=True)
+    con.execute("set TimeZone = 'UTC'")
+    marts = [
+        row[0]
+        for row in con.execute(
+            "select table_name from information_schema.tables "
+            "where table_schema = 'marts' and table_type = 'BASE TABLE' order by 1"
+        ).fetchall()
+    ]
+    assert len(marts) > 20, marts
+    found = []
+    for mart in marts:
+        duck = con.execute(f"select * from marts.{mart}")
+        columns = [d[0] for d in duck.description]
+        duck_types = [_type(str(d[1])) for d in duck.description]
+        duck_rows = duck.fetchall()
+        files = root / "spark" / "warehouse" / "marts.db" / mart
+        if not files.exists():
+            found.append(f"{mart}: not built on Spark")
+            continue
+        spark = con.execute(
+            f"select {', '.join(columns)} from read_parquet('{files}/**/*.parquet')"
+        )
+        spark_types = [_type(str(d[1])) for d in spark.description]
+        spark_rows = spark.fetchall()
+        if duck_types != spark_types:
+            pairs = zip(columns, duck_types, spark_types, strict=True)
+            found.append(f"{mart}: types {[p for p in pairs if p[1] != p[2]]}")
+        if len(duck_rows) != len(spark_rows):
+            found.append(f"{mart}: {len(duck_rows)} rows on DuckDB, {len(spark_rows)} on Spark")
+            continue
+        for d, s in zip(
+            sorted(duck_rows, key=_sort_key), sorted(spark_rows, key=_sort_key), strict=True
+        ):
+            if not all(_equal(a, b) for a, b in zip(d, s, strict=True)):
+                found.append(f"{mart}: DuckDB {d} != Spark {s}")
+                break
+    con.close()
+    return found
+
+
+def _day_from_one_csv(root: Path) -> tuple[str, Path]:
+    """A request day whose rows all came from one CSV file, and that file."""
+    with duckdb.connect(str(root / "work.duckdb"), read_only=True) as con:
+        con.execute("set TimeZone = 'UTC'")
+        day, file = con.execute(
+            """select cast(requested_at as date), min(_file) from raw.api_logs
+               group by 1 having count(distinct _file) = 1 and min(_file) like '%.csv.gz'
+               order by 1 limit 1"""
+        ).fetchall()[0]
+    return str(day), root / "landing" / "api_logs" / file
+
+
+def _requests_on(root: Path, day: str) -> int:
+    with duckdb.connect(str(root / "work.duckdb"), read_only=True) as con:
+        return con.execute(
+            "select coalesce(sum(requests), 0) from marts.fct_api_usage_daily where date_day = ?",
+            [day],
+        ).fetchall()[0][0]
+
+
+def test_marts_on_spark_equal_duckdbs_after_a_full_and_an_incremental_build(tmp_path):
+    started = time.monotonic()
+    source, landing = tmp_path / "source", tmp_path / "landing"
+    generate(DemoConfig(out=source, days=14, requests_per_day=150, accounts=20, seed=13))
+    late = next((source / "api_logs").rglob("late-delivery-*.jsonl"))
+    days = sorted(p.name.removeprefix("date=") for p in (source / "api_logs").glob("date=*"))
+    held_back = [source / "api_logs" / f"date={day}" for day in days[-2:]]
+
+    # full build: every source, the api_logs of all but the last two days, no late file
+    shutil.copytree(source, landing, ignore=shutil.ignore_patterns("late-*"))
+    for folder in held_back:
+        shutil.rmtree(landing / folder.relative_to(source))
+    _load(tmp_path, "batch-1")
+    _build_both(tmp_path)
+    assert _differences(tmp_path) == []
+
+    # incremental: the last two days, the late file, and a corrected export of one
+    # day's only file that holds no rows any more (its header alone)
+    for folder in held_back:
+        shutil.copytree(folder, landing / folder.relative_to(source))
+    shutil.copy(late, landing / late.relative_to(source))
+    emptied_day, corrected = _day_from_one_csv(tmp_path)
+    assert _requests_on(tmp_path, emptied_day) > 0
+    header = gzip.decompress(corrected.read_bytes()).decode().splitlines(keepends=True)[0]
+    corrected.write_bytes(gzip.compress(header.encode()))
+    _load(tmp_path, "batch-2")
+    _build_both(tmp_path)
+    assert _requests_on(tmp_path, emptied_day) == 0
+    assert _differences(tmp_path) == []
+    print(f"\nSpark equality test: {time.monotonic() - started:.0f} s")
