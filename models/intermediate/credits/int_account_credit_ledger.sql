@@ -42,7 +42,7 @@ ledger as (
     -- before the account's first month every grant holds its whole amount
     select
         account_id,
-        0 as month_number,
+        cast(0 as {{ dbt.type_bigint() }}) as month_number,
         cast(null as date) as month_start,
         grant_id,
         granted_at,
@@ -61,9 +61,10 @@ ledger as (
         granted_at,
         expires_at,
         is_valid,
-        balance_before_usd,
-        used_usd,
-        balance_before_usd - used_usd as balance_after_usd
+        -- the anchor's types: Spark does not narrow a recursive term's decimals itself
+        cast(balance_before_usd as decimal(18, 2)) as balance_before_usd,
+        cast(used_usd as decimal(18, 2)) as used_usd,
+        cast(balance_before_usd - used_usd as decimal(18, 2)) as balance_after_usd
     from (
         select
             *,
