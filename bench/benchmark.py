@@ -8,10 +8,14 @@ landing zone of 91 days, then measures, each as its own process tree:
 - load: the raw load alone (90 days, fresh database);
 - dbt: `dbt build` alone on that loaded database;
 - floor: one hand-written DuckDB script (bench/floor.sql) computing
-  fct_api_usage_daily and the layer 5 and 6 daily counts from the same files.
+  fct_api_usage_daily and the layer 5 and 6 daily counts from the same files;
+- api_logs load by format: the 90 days of api_logs alone into a fresh
+  database, as the generated Parquet files, as the same rows in gzipped JSON
+  lines, and as gzipped JSON lines in Kong's log shape (the `kong` preset).
 
 Peak memory is the highest sum of resident memory over the process tree,
-sampled every 100 ms. Usage:
+sampled every 100 ms; CPU time is the user and system time of the process
+tree (steady on a machine other jobs load, where wall time is not). Usage:
 
     python bench/benchmark.py --sizes 1M,10M,100M [--write BENCHMARKS.md]
 """
@@ -32,7 +36,10 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
+import duckdb
+
 from hourglass.cli import nightly_command
+from hourglass.sql import sql_literal
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -43,6 +50,7 @@ DAYS = 90
 class Measure:
     seconds: float
     peak_mb: float
+    cpu_seconds: float  # user + system time of the process tree: less noisy on a shared machine
 
 
 def _tree_rss_mb(root_pid: int) -> float:
@@ -88,12 +96,51 @@ def measure(command: list[str], env: dict[str, str], log: Path) -> Measure:
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
-        code = process.wait()
+        _, status, usage = os.wait4(process.pid, 0)  # with the tree's CPU time
+        process.returncode = code = os.waitstatus_to_exitcode(status)
         done.set()
         sampler.join()
     if code != 0:
         raise RuntimeError(f"{' '.join(command)} failed ({code}); see {log}")
-    return Measure(time.perf_counter() - started, peak)
+    return Measure(time.perf_counter() - started, peak, usage.ru_utime + usage.ru_stime)
+
+
+# The requests in Kong's file-log shape, as hourglass/formats/presets/kong.yml reads them.
+KONG = """
+    select
+        {'id': request_id, 'method': method, 'uri': path, 'size': request_bytes} as request,
+        epoch_ms(cast(requested_at as timestamptz)) as started_at,
+        {'custom_id': app_id} as consumer,
+        {'tags': [environment]} as route,
+        {'status': status_code, 'size': response_bytes} as response,
+        {'request': latency_ms} as latencies
+    from read_parquet({parquet}, hive_partitioning = false)
+"""
+
+
+def json_landing(landing: Path, target: Path, kong: bool) -> None:
+    """The api_logs of `landing` as gzipped JSON lines (same rows, same folders)."""
+    con = duckdb.connect()
+    con.execute("set TimeZone = 'UTC'")
+    for parquet in sorted((landing / "api_logs").rglob("*.parquet")):
+        out = target / parquet.relative_to(landing).with_suffix(".jsonl.gz")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        query = KONG if kong else "select * from read_parquet({parquet}, hive_partitioning = false)"
+        query = query.replace("{parquet}", sql_literal(str(parquet)))
+        con.execute(f"copy ({query}) to {sql_literal(str(out))} (format json, compression gzip)")
+    if kong:
+        (target / "api_logs" / "_format.yml").write_text("preset: kong\n")
+
+
+def measure_api_logs_load(landing: Path, database: Path, env: dict, log: Path) -> Measure:
+    """The api_logs loader alone on `landing`, into a fresh database."""
+    load = (
+        "import duckdb, pathlib, sys; from hourglass.loading import Loader; "
+        "from hourglass.settings import Settings; con = duckdb.connect(sys.argv[1]); "
+        "Loader(con, pathlib.Path(sys.argv[2]), 'bench', **Settings.from_env().duckdb_config)"
+        ".load_source('api_logs')"
+    )
+    return measure([sys.executable, "-c", load, str(database), str(landing)], env, log)
 
 
 def parse_size(text: str) -> int:
@@ -181,6 +228,13 @@ def run_size(label: str, requests: int, work_dir: Path, memory_limit: str) -> di
         env,
         base / "floor.log",
     )
+    for variant in ("parquet", "jsonl", "kong"):
+        folder = landing if variant == "parquet" else base / f"landing_{variant}"
+        if variant != "parquet":
+            json_landing(landing, folder, kong=variant == "kong")
+        results[f"api_logs_{variant}"] = measure_api_logs_load(
+            folder, base / f"api_logs_{variant}.duckdb", env, base / f"api_logs_{variant}.log"
+        )
     with subprocess.Popen(["du", "-sb", str(landing)], stdout=subprocess.PIPE, text=True) as du:
         results["landing_mb"] = int(du.stdout.read().split()[0]) / 1e6
     return results
@@ -197,13 +251,64 @@ def table(rows: list[dict]) -> str:
         if "error" in r:
             lines.append(f"| {r['label']} | failed: {r['error']} |" + " |" * 9)
             continue
-        steps = ("full", "incremental", "load", "dbt", "floor")
+        steps = ("full", "incremental", "load", "dbt", "floor", *FORMATS)
         lines.append(
             f"| {r['label']} | {r['full'].seconds:.1f} | {r['incremental'].seconds:.1f} | "
             f"{r['incremental'].seconds / r['full'].seconds:.0%} | {r['load'].seconds:.1f} | "
             f"{r['dbt'].seconds:.1f} | {r['floor'].seconds:.1f} | "
             f"{r['full'].seconds / r['floor'].seconds:.1f}x | {r['full'].peak_mb:,.0f} | "
             f"{max(r[s].peak_mb for s in steps):,.0f} | {r['landing_mb']:,.0f} |"
+        )
+    return "\n".join(lines)
+
+
+FORMATS = ("api_logs_parquet", "api_logs_jsonl", "api_logs_kong")
+
+
+def ratios_table(rows: list[dict]) -> str:
+    """Each step against the floor of the same run, by wall time and by CPU time."""
+    steps = ("full", "incremental", "load", "dbt")
+    lines = [
+        "| requests (90 days) | floor s (CPU s) | "
+        + " | ".join(f"{s} / floor" for s in steps)
+        + " | incremental / full | "
+        + " | ".join(f"{s} / floor, CPU" for s in steps)
+        + " | incremental / full, CPU |",
+        "|---:|" + "---:|" * (2 * len(steps) + 3),
+    ]
+    for r in rows:
+        if "error" in r:
+            continue
+        floor = r["floor"]
+        wall = " | ".join(f"{r[s].seconds / floor.seconds:.1f}x" for s in steps)
+        cpu = " | ".join(f"{r[s].cpu_seconds / floor.cpu_seconds:.1f}x" for s in steps)
+        lines.append(
+            f"| {r['label']} | {floor.seconds:.1f} ({floor.cpu_seconds:.1f}) | {wall} | "
+            f"{r['incremental'].seconds / r['full'].seconds:.0%} | {cpu} | "
+            f"{r['incremental'].cpu_seconds / r['full'].cpu_seconds:.0%} |"
+        )
+    return "\n".join(lines)
+
+
+def formats_table(rows: list[dict]) -> str:
+    lines = [
+        "| requests (90 days) | api_logs load, Parquet s (CPU s) | gzipped JSON lines s (CPU s) "
+        "| JSON lines / Parquet (CPU) | Kong preset, gzipped JSON lines s (CPU s) "
+        "| Kong / Parquet (CPU) |",
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        if "error" in r:
+            continue
+        parquet, jsonl, kong = (r[f] for f in FORMATS)
+        lines.append(
+            f"| {r['label']} | {parquet.seconds:.1f} ({parquet.cpu_seconds:.1f}) "
+            f"| {jsonl.seconds:.1f} ({jsonl.cpu_seconds:.1f}) "
+            f"| {jsonl.seconds / parquet.seconds:.2f}x "
+            f"({jsonl.cpu_seconds / parquet.cpu_seconds:.2f}x) "
+            f"| {kong.seconds:.1f} ({kong.cpu_seconds:.1f}) "
+            f"| {kong.seconds / parquet.seconds:.2f}x "
+            f"({kong.cpu_seconds / parquet.cpu_seconds:.2f}x) |"
         )
     return "\n".join(lines)
 
@@ -268,7 +373,8 @@ def main() -> int:
         f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {machine()}; "
         f"DuckDB memory_limit {args.memory_limit}.\n\n"
         f"Command: `python bench/benchmark.py --sizes {args.sizes}"
-        f" --memory-limit {args.memory_limit}`\n\n{table(rows)}\n"
+        f" --memory-limit {args.memory_limit}`\n\n{table(rows)}\n\n"
+        f"{ratios_table(rows)}\n\n{formats_table(rows)}\n"
     )
     print(report)
     if args.write:

@@ -115,3 +115,40 @@
         {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
+
+{#-
+  Data tests of the models incremental by day check, in an incremental build,
+  only the days it rebuilt: the other days are unchanged since the build that
+  tested them (and a request's copies on other days are rebuilt with it, see
+  int_request_days_to_rebuild). A full refresh, or the var full_tests (the
+  weekly run), tests every row. dbt applies this to every generic test's model,
+  with the test's own `where` config as dbt does.
+-#}
+{% macro get_where_subquery(relation) -%}
+    {%- set conditions = [] -%}
+    {%- if config.get('where') -%}
+        {%- do conditions.append(config.get('where')) -%}
+    {%- endif -%}
+    {%- set days = rebuilt_days_condition() -%}
+    {%- if days -%}
+        {%- do conditions.append(days) -%}
+    {%- endif -%}
+    {%- if conditions -%}
+        (select * from {{ relation }} where {{ conditions | join(' and ') }}) dbt_subquery
+    {%- else -%}
+        {{ relation }}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro rebuilt_days_condition() -%}
+    {%- if not execute or flags.FULL_REFRESH or var('full_tests', false) -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set tested = graph.nodes.get(model.attached_node) if model.attached_node else none -%}
+    {%- if tested is none or tested.config.materialized != 'incremental'
+        or not tested.config.get('day_column') -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set days = graph.nodes.values() | selectattr('name', 'equalto', 'int_request_days_to_rebuild') | first -%}
+    {{ return(tested.config.get('day_column') ~ ' in (select date_day from ' ~ days.relation_name ~ ')') }}
+{%- endmacro %}

@@ -30,6 +30,24 @@ def check_results(instance: DagsterInstance, run_id: str) -> dict[str, dict[str,
     return dict(sorted(results.items()))
 
 
+def failed_blocking_checks(instance: DagsterInstance, run_id: str) -> list[str]:
+    """The run's blocking checks that failed, as `<asset>_<check>` (raw__api_logs_reject_rate):
+    what stopped a step that evaluates several checks."""
+    failed = []
+    for record in instance.get_records_for_run(
+        run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION
+    ).records:
+        evaluation = record.event_log_entry.dagster_event.event_specific_data
+        if (
+            evaluation.blocking
+            and not evaluation.passed
+            and evaluation.severity == AssetCheckSeverity.ERROR
+        ):
+            key = evaluation.asset_check_key
+            failed.append(f"{key.asset_key.to_python_identifier()}_{key.name}")
+    return failed
+
+
 def run_record(
     con: duckdb.DuckDBPyConnection,
     instance: DagsterInstance,

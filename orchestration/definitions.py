@@ -8,7 +8,6 @@ from orchestration.assets.growth_reports import growth_report
 from orchestration.assets.publish import published_warehouse
 from orchestration.assets.raw import raw_assets
 from orchestration.assets.reports import funnel_hourglass
-from orchestration.checks import source_checks
 from orchestration.jobs import nightly_job, rebuild_days_job
 from orchestration.project import ENGINE
 from orchestration.resources import WorkingDatabase, dbt_resource
@@ -20,7 +19,6 @@ DUCKDB_ONLY = [funnel_hourglass, growth_report, published_warehouse, delivered_a
 
 defs = Definitions(
     assets=[*raw_assets, hourglass_dbt_assets, *(DUCKDB_ONLY if ENGINE == "duckdb" else [])],
-    asset_checks=source_checks,
     jobs=[nightly_job, rebuild_days_job],
     schedules=[nightly_schedule],
     sensors=[landing_files_sensor],

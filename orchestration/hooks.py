@@ -5,7 +5,7 @@ from dagster import Failure, HookContext, failure_hook
 
 from hourglass.alerts import copy_log_to_published, deliver, failed_run_payload, load_config
 from hourglass.run_history import record_run
-from orchestration.bookkeeping import run_record
+from orchestration.bookkeeping import failed_blocking_checks, run_record
 
 
 @failure_hook(required_resource_keys={"work_db"})
@@ -22,7 +22,12 @@ def record_failed_run(context: HookContext) -> None:
                 context.instance,
                 context.run_id,
                 context.job_name,
-                f"failed: {context.step_key}",
+                # the loading step fails for its blocking checks: name them
+                "failed: "
+                + (
+                    ", ".join(failed_blocking_checks(context.instance, context.run_id))
+                    or context.step_key
+                ),
             )
             record_run(con, record)
             if work_db.settings.alerts_config is not None:

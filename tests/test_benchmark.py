@@ -58,3 +58,11 @@ def test_harness_runs_at_one_million_requests_and_the_floor_matches(dbt_manifest
         assert differences == 0, (left, right)
     # about a million requests (quieter weekends make it ~0.9 of the nominal size)
     assert 800_000 < con.execute("select sum(requests) from usage_daily").fetchall()[0][0] < 1e6
+    # the api_logs load by format read the same rows from Parquet, JSON lines and Kong's shape
+    loaded = [
+        duckdb.connect(str(base / f"api_logs_{variant}.duckdb"), read_only=True)
+        .execute("select count(*), count(distinct request_id) from raw.api_logs")
+        .fetchall()
+        for variant in ("parquet", "jsonl", "kong")
+    ]
+    assert loaded[0] == loaded[1] == loaded[2] and loaded[0][0][0] > 800_000

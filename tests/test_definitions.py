@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from dagster import AssetKey
 
 
@@ -37,6 +39,20 @@ def test_nightly_schedule_runs_at_two_utc_by_default(dbt_manifest):
     schedule = defs.resolve_schedule_def("nightly_schedule")
     assert (schedule.cron_schedule, schedule.execution_timezone) == ("0 2 * * *", "UTC")
     assert schedule.job_name == "nightly"
+
+
+def test_the_sunday_night_run_tests_every_row(dbt_manifest):
+    from dagster import build_schedule_context
+
+    from orchestration.schedules import nightly_schedule
+
+    def run_config(day: int) -> dict:
+        when = dt.datetime(2026, 11, day, 2, tzinfo=dt.UTC)
+        return nightly_schedule(build_schedule_context(scheduled_execution_time=when)).run_config
+
+    # 2026-11-29 is a Sunday
+    full = {"ops": {"hourglass_dbt_assets": {"config": {"full_tests": True}}}}
+    assert [run_config(day) for day in (28, 29, 30)] == [{}, full, {}]
 
 
 def test_landing_sensor_requests_a_run_only_when_files_change(dbt_manifest, tmp_path, monkeypatch):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import shutil
 import subprocess
@@ -156,3 +157,47 @@ def test_later_batches_rebuilt_only_the_days_they_touched(batches):
     assert len(touched) < days.fetchall()[0][0] / 3
     watermarks = con.execute("select count(*) from staging.request_build_watermark").fetchall()
     assert watermarks == [(3,)]
+
+
+def _failed_tests(warehouse: Path, target: Path, *extra: str) -> list[str]:
+    """Names of the failing data tests of int_requests_deduplicated (dbt test)."""
+    env = {**os.environ, "HOURGLASS_WORK_PATH": str(warehouse)}
+    subprocess.run(
+        [str(Path(sys.executable).parent / "dbt"), "test", "--quiet", "--target-path", str(target)]
+        + ["--select", "int_requests_deduplicated", *extra],
+        cwd=PROJECT_ROOT,
+        env=env,
+        check=False,
+    )
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    return sorted(r["unique_id"].split(".")[2] for r in results if r["status"] == "fail")
+
+
+def test_nightly_tests_check_the_rebuilt_days_and_full_tests_every_day(batches, tmp_path):
+    incremental, _, touched = batches
+    work = tmp_path / "work.duckdb"
+    shutil.copy(incremental, work)
+    with duckdb.connect(str(work)) as con:
+        days = [
+            r[0]
+            for r in con.execute(
+                "select distinct request_date from intermediate.int_requests_deduplicated "
+                "order by 1"
+            ).fetchall()
+        ]
+        untouched = next(day for day in days if day not in touched)
+        copy_one = (
+            "insert into intermediate.int_requests_deduplicated select * from "
+            "intermediate.int_requests_deduplicated where request_date = ? limit 1"
+        )
+        con.execute(copy_one, [untouched])
+    # a request twice on a day the last build did not rebuild: the nightly tests look
+    # only at the rebuilt days, the weekly full tests find it
+    assert _failed_tests(work, tmp_path / "nightly") == []
+    full = _failed_tests(work, tmp_path / "full", "--vars", '{"full_tests": true}')
+    assert full == ["unique_int_requests_deduplicated_request_id"]
+    # a request twice on a rebuilt day: the nightly tests find it
+    with duckdb.connect(str(work)) as con:
+        con.execute(copy_one, [min(touched)])
+    nightly = _failed_tests(work, tmp_path / "nightly")
+    assert nightly == ["unique_int_requests_deduplicated_request_id"]

@@ -335,7 +335,7 @@ def test_the_nightly_command_names_what_is_missing_in_one_line(dbt_manifest, tmp
     with pytest.raises(RunFailed) as failure:
         run_nightly(demo.settings(), log)
     assert str(failure.value) == (
-        "load_support_tickets: required source support_tickets has no landing files in "
+        "load_sources: required source support_tickets has no landing files in "
         f"{demo.landing / 'support_tickets'}"
     )
     assert "STEP_FAILURE" in log.read_text() and not demo.published.exists()

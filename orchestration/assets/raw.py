@@ -1,8 +1,8 @@
-"""One asset per landing source: load its new and changed files into raw.<source>."""
+"""One asset per landing source (new and changed files into raw.<source>), all
+loaded and checked in one step."""
 
 from dagster import (
     AssetExecutionContext,
-    AssetsDefinition,
     AssetSpec,
     Failure,
     MaterializeResult,
@@ -16,6 +16,7 @@ from dagster import (
 from hourglass.contract import SOURCES
 from hourglass.loading import Loader, SourceResult, plan_ids
 from hourglass.raw_export import LOADER_TABLES, export_raw
+from orchestration.checks import check_specs, source_checks
 from orchestration.resources import WRITER_POOL, WorkingDatabase
 
 _FILES_SCHEMA = TableSchema(
@@ -60,33 +61,17 @@ def _metadata(result: SourceResult) -> dict:
     }
 
 
-def load_source(context: AssetExecutionContext, work_db: WorkingDatabase, name: str) -> dict:
-    """Load one source into the working database; return the load's metadata.
-    Whether the rejects are acceptable is the reject_rate check's call.
+def load_source(
+    context: AssetExecutionContext, loader: Loader, name: str
+) -> tuple[dict, str | None]:
+    """Load one source into the working database; return the load's metadata and
+    why the run must stop (None when it may go on). Whether the rejects are
+    acceptable is the reject_rate check's call.
 
-    Raises Failure, before anything can be published, when a required source
+    The run stops, before anything can be published, when a required source
     has no accepted file, or when the working database holds no request."""
-    landing = work_db.settings.landing_dir
-    with work_db.connect() as con:
-        loader = Loader(
-            con,
-            landing,
-            batch_id=context.run.run_id,
-            allowed={"subscriptions": {"plan_id": plan_ids(con)}},
-            **work_db.settings.duckdb_config,  # dbt's limits (the session has them already)
-        )
-        result = loader.load_source(name)
-        if work_db.settings.engine == "spark":  # Spark reads the validated rows as Parquet
-            export_raw(con, work_db.settings.raw_parquet_dir, (name, *LOADER_TABLES))
-        requests = (
-            con.execute("select count(*) from raw.api_logs").fetchall()[0][0]
-            if name == "api_logs"
-            else None
-        )
-    if SOURCES[name].required and not result.files:
-        raise Failure(f"required source {name} has no landing files in {landing / name}")
-    if requests == 0:
-        raise Failure(f"no requests: raw.api_logs is empty after loading {landing / name}")
+    landing, con = loader.landing_dir, loader.con
+    result = loader.load_source(name)
     metadata = _metadata(result)
     if result.missing:
         context.log.warning(f"source {name} is absent from {landing}")
@@ -95,7 +80,11 @@ def load_source(context: AssetExecutionContext, work_db: WorkingDatabase, name: 
             context.log.error(f"rejected file {f.error}")
         elif f.rows_rejected:
             context.log.warning(f"{f.file}: {f.rows_rejected} of {f.rows_read} rows rejected")
-    return metadata
+    if SOURCES[name].required and not result.files:
+        return metadata, f"required source {name} has no landing files in {landing / name}"
+    if name == "api_logs" and not con.execute("select count(*) from raw.api_logs").fetchall()[0][0]:
+        return metadata, f"no requests: raw.api_logs is empty after loading {landing / name}"
+    return metadata, None
 
 
 # The request days each api_logs load touched: what incremental dbt models rebuild.
@@ -107,9 +96,9 @@ CHANGED_DAYS = AssetSpec(
 )
 
 
-def _raw_asset(name: str) -> AssetsDefinition:
+def _raw_spec(name: str) -> AssetSpec:
     source = SOURCES[name]
-    spec = AssetSpec(
+    return AssetSpec(
         ["raw", name],
         group_name="raw",
         kinds={"duckdb"},
@@ -118,16 +107,40 @@ def _raw_asset(name: str) -> AssetsDefinition:
             f"loaded into raw.{name}; bad rows into raw.rejects."
         ),
     )
-    specs = [spec, CHANGED_DAYS] if name == "api_logs" else [spec]
-
-    @multi_asset(name=f"load_{name}", specs=specs, pool=WRITER_POOL)
-    def _load(context: AssetExecutionContext, work_db: WorkingDatabase):
-        result = load_source(context, work_db, name)
-        yield MaterializeResult(asset_key=spec.key, metadata=result)
-        if name == "api_logs":
-            yield MaterializeResult(asset_key=CHANGED_DAYS.key)
-
-    return _load
 
 
-raw_assets = [_raw_asset(name) for name in SOURCES]
+# One step loads every source and checks it: a step costs Dagster start-up and
+# bookkeeping whatever it does, and loads share one writer anyway.
+@multi_asset(
+    name="load_sources",
+    specs=[*(_raw_spec(name) for name in SOURCES), CHANGED_DAYS],
+    check_specs=[spec for name in SOURCES for spec in check_specs(name)],
+    pool=WRITER_POOL,
+)
+def load_sources(context: AssetExecutionContext, work_db: WorkingDatabase):
+    """Each source's load, then its checks; a source that stops the run fails
+    the step after every source is loaded and checked."""
+    stops = []
+    settings = work_db.settings
+    with work_db.connect() as con:
+        loader = Loader(
+            con,
+            settings.landing_dir,
+            batch_id=context.run.run_id,
+            allowed={"subscriptions": {"plan_id": plan_ids(con)}},
+            **settings.duckdb_config,  # dbt's limits (the session has them already)
+        )
+        for name in SOURCES:
+            metadata, stop = load_source(context, loader, name)
+            if settings.engine == "spark":  # Spark reads the validated rows as Parquet
+                export_raw(con, settings.raw_parquet_dir, (name, *LOADER_TABLES))
+            stops += [stop] if stop else []
+            yield MaterializeResult(asset_key=["raw", name], metadata=metadata)
+            if name == "api_logs":
+                yield MaterializeResult(asset_key=CHANGED_DAYS.key)
+            yield from source_checks(con, name, context.run.run_id, settings)
+    if stops:
+        raise Failure("; ".join(stops))
+
+
+raw_assets = [load_sources]
