@@ -11,10 +11,12 @@ the database read-only.
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cached_property
 
 import duckdb
 from dagster import ConfigurableResource, Failure, InitResourceContext
 from dagster_dbt import DbtCliResource
+from dagster_dbt.compat import DBT_PYTHON_VERSION
 from pydantic import PrivateAttr
 
 from hourglass.settings import Settings
@@ -57,4 +59,19 @@ class WorkingDatabase(ConfigurableResource):
             yield con
 
 
-dbt_resource = DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)
+class LocalDbtCliResource(DbtCliResource):
+    """dagster-dbt's dbt resource without two costs before every dbt command that
+    Hourglass has no use for: a `dbt --version` process (the dbt beside this
+    Python is the dbt-core this Python has) and a dbt adapter loaded in this
+    process with every macro (used only to fetch column metadata and row
+    counts, which the assets do not ask for). About 4 s of CPU per run."""
+
+    @cached_property
+    def _cli_version(self):  # dagster-dbt's own reading of this Python's dbt-core version
+        return DBT_PYTHON_VERSION
+
+    def _initialize_dbt_core_adapter(self, args: list[str]) -> None:
+        return None
+
+
+dbt_resource = LocalDbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)
