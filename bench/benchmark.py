@@ -119,10 +119,11 @@ KONG = """
 
 
 def json_landing(landing: Path, target: Path, kong: bool) -> None:
-    """The api_logs of `landing` as gzipped JSON lines (same rows, same folders)."""
+    """The api_logs of `landing` as gzipped JSON lines (same rows, same folders; the
+    generator's deliberately broken files left out)."""
     con = duckdb.connect()
     con.execute("set TimeZone = 'UTC'")
-    for parquet in sorted((landing / "api_logs").rglob("*.parquet")):
+    for parquet in sorted((landing / "api_logs").rglob("requests*.parquet")):
         out = target / parquet.relative_to(landing).with_suffix(".jsonl.gz")
         out.parent.mkdir(parents=True, exist_ok=True)
         query = KONG if kong else "select * from read_parquet({parquet}, hive_partitioning = false)"
@@ -359,7 +360,7 @@ def main() -> int:
         print(f"benchmarking {label} requests ...", flush=True)
         try:
             rows.append(run_size(label, parse_size(label), args.work_dir, args.memory_limit))
-        except (RuntimeError, OSError) as exc:  # a size that fails is reported, not lost
+        except (RuntimeError, OSError, duckdb.Error) as exc:  # a failed size is reported
             rows.append({"label": label, "error": str(exc)})
         print(
             json.dumps(
