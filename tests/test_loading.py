@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import json
 
 import pyarrow as pa
@@ -295,6 +296,47 @@ def test_each_reject_reason_names_file_row_and_column(landing, load, con, line, 
     assert rows(con, "select request_id, _row_number from raw.api_logs order by 2") == [
         ("r1", 1),
         ("r2", 3),
+    ]
+
+
+@pytest.mark.parametrize("end", ["\n", "\r\n"])
+def test_a_stray_quote_rejects_only_its_own_line_and_the_next_lines_load(landing, load, con, end):
+    good = GOOD[0].replace("/v1/hello", "/p")
+    lines = [
+        HEADER,
+        good.replace("r1", "r0").replace("/p", '"/p' + end + 'q"'),  # one record, two lines
+        good.replace("r1", "r3").replace("app_1", '"app_1'),  # a quote that never closes
+        good.replace("r1", "r4"),
+        good.replace("r1", "r5").replace("/p", '"/p"x'),  # text after a closing quote
+        good.replace("r1", "r6").replace("eu_1", '"eu_1'),  # ... and another stray quote
+        good.replace("r1", "r7"),
+    ]
+    landing.path("api_logs/a.csv.gz").write_bytes(gzip.compress((end.join(lines) + end).encode()))
+    result = load("api_logs")
+    assert [(f.rows_read, f.rows_loaded, f.rows_rejected) for f in result.files] == [(6, 3, 3)]
+    assert rows(con, "select row_number, column_name, reason from raw.rejects order by 1") == [
+        (2, None, "a quote opened on line 4 never closes"),
+        (4, None, "text follows a closing quote (a quote inside a quoted field is doubled)"),
+        (5, None, "a quote opened on line 7 never closes"),
+    ]
+    assert rows(con, "select request_id, _row_number, path from raw.api_logs order by 2") == [
+        ("r0", 1, "/p" + end + "q"),
+        ("r4", 3, "/p"),
+        ("r7", 6, "/p"),
+    ]
+
+
+def test_a_file_of_many_stray_quotes_is_rejected_whole(landing, load, con):
+    stray = GOOD[0].replace("app_1", '"app_1')
+    landing.csv("api_logs/a.csv", "\n".join([HEADER, *[stray, GOOD[0]] * 11]) + "\n")
+    result = load("api_logs")
+    assert [(f.status, f.rows_read) for f in result.files] == [("rejected", 0)]
+    assert rows(con, "select row_number, reason from raw.rejects") == [
+        (
+            None,
+            "api_logs/a.csv: more than 10 quotes that never close (the first on line 2):"
+            " check how the file quotes its fields",
+        )
     ]
 
 

@@ -229,6 +229,99 @@ def _explain_malformed(
     )
 
 
+# A file with more stray quotes than this is rejected whole: each one costs a re-read.
+MAX_STRAY_QUOTES = 10
+
+
+def _stray_quote(con: duckdb.DuckDBPyConnection, width: int) -> tuple[int, int] | None:
+    """The first record DuckDB set aside in `_malformed` because a quote opened in it
+    ran on over later lines (a stray `"`), as (record number, its physical line in the
+    file, counting from 1); None when there is none. `width`: the header's fields.
+
+    The physical line is the record's `_csv_rejects.line` (which counts records and
+    blank lines) plus the line breaks inside the records before it."""
+    stray = con.execute(
+        """select min(_row_number) from _malformed where error_type = 'UNQUOTED VALUE'
+        and position(chr(10) in trim(csv_line, chr(13) || chr(10))) > 0"""
+    ).fetchall()[0][0]
+    if stray is None:
+        return None
+    fields = "concat_ws('', " + ", ".join(f"c{i}" for i in range(width)) + ")"
+    record = "trim(csv_line, chr(13) || chr(10))"
+
+    def breaks(text: str) -> str:
+        return f"length({text}) - length(replace({text}, chr(10), ''))"
+
+    line = con.execute(
+        f"""select {stray} + 1
+            + coalesce((select sum({breaks(fields)}) from _scan where _row_number < {stray}), 0)
+            + coalesce((select sum({breaks(record)}) from _malformed
+                        where _row_number < {stray}), 0)"""
+    ).fetchall()[0][0]
+    return stray, int(line)
+
+
+def _unquoted_copy(source: Path, target: Path, line: int) -> None:
+    """Copy `source` (gzip or not) to `target` as plain bytes with every `"` of one
+    physical line (counting from 1) removed, streamed in 1 MiB chunks."""
+    opener = gzip.open if source.name.lower().endswith(".gz") else open
+    with opener(source, "rb") as original, target.open("wb") as copy:
+        before = line - 1  # line breaks still to pass before the line starts
+        inside = False
+        for chunk in iter(lambda: original.read(1 << 20), b""):
+            start = 0
+            if not inside:
+                breaks = chunk.count(b"\n")
+                if before < 0 or breaks < before:  # the line is done, or still ahead
+                    before -= breaks
+                    copy.write(chunk)
+                    continue
+                start = len(chunk) - len(chunk.split(b"\n", before)[-1]) if before else 0
+                before, inside = -1, True
+            end = chunk.find(b"\n", start)
+            end = len(chunk) if end < 0 else end
+            copy.write(chunk[:start] + chunk[start:end].replace(b'"', b"") + chunk[end:])
+            inside = end == len(chunk)
+
+
+def _read_records(
+    con: duckdb.DuckDBPyConnection, path: Path, settings: str, width: int
+) -> dict[int, int]:
+    """Read a CSV's records into `_scan` (numbered) and `_malformed` (DuckDB's error
+    types), keeping the damage of a stray quote to its own line.
+
+    DuckDB's reader takes a quote that never closes as a field running on to the end
+    of the file (or to the next quote), swallowing the good records after it into one
+    reject. When that happens the file is read again with that line's quotes
+    removed, so the lines after it are records again; the line stays one record,
+    rejected by the caller. Returns those records: record number -> physical line.
+    FileRejected after MAX_STRAY_QUOTES of them."""
+    strays: dict[int, int] = {}
+    readable = path
+    with tempfile.TemporaryDirectory(prefix="hourglass-") as folder:
+        while True:
+            rows = f"select * from {_read_csv_sql(readable, settings)}"
+            _read_into(con, "_parsed", rows, path, "CSV")
+            con.execute(
+                f"create or replace temp table _scan as {_number_records(con, '_parsed', 1)}"
+            )
+            stray = _stray_quote(con, width)
+            if stray is None:
+                return strays
+            if len(strays) == MAX_STRAY_QUOTES:
+                raise FileRejected(
+                    f"more than {MAX_STRAY_QUOTES} quotes that never close (the first on line "
+                    f"{min(strays.values())}): check how the file quotes its fields"
+                )
+            strays[stray[0]] = stray[1]
+            repaired = Path(folder, str(len(strays)), path.name.removesuffix(".gz"))
+            repaired.parent.mkdir()
+            _unquoted_copy(readable, repaired, stray[1])
+            if readable != path:
+                readable.unlink()
+            readable = repaired
+
+
 def _header(con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions) -> str | None:
     """The file's first line (None for a file without any line)."""
     con.execute("drop table if exists _csv_rejects; drop table if exists _csv_scans")
@@ -276,7 +369,8 @@ def _scan_csv(con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions) 
     The delimiter (comma, semicolon, tab or pipe) is the one the header line uses
     most; a semicolon file accepts decimal commas. Records DuckDB cannot split
     (wrong number of fields, broken quoting, bytes invalid in the encoding, too
-    large) go to `_malformed`; a record repeating the header is rejected as a row.
+    large) go to `_malformed`; a stray quote rejects only its own line (see
+    `_read_records`); a record repeating the header is rejected as a row.
     """
     header_line = _header(con, path, options)
     if header_line is None:  # a zero-byte file or an empty gzip member: 0 rows
@@ -310,9 +404,7 @@ def _scan_csv(con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions) 
         f"header = true, delim = {sql_literal(delimiter)}, quote = '\"', escape = '\"', "
         f"columns = {columns}"
     )
-    rows = f"select * from {_read_csv_sql(path, settings)}"
-    _read_into(con, "_parsed", rows, path, "CSV")
-    con.execute(f"create or replace temp table _scan as {_number_records(con, '_parsed', 1)}")
+    strays = _read_records(con, path, settings, len(header))
     # A file where no record parses (all split wrongly) is not the CSV its header says.
     unparsed = con.execute(
         f"""select not exists (select 1 from _scan) and count(*) > 0
@@ -322,6 +414,17 @@ def _scan_csv(con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions) 
     if unparsed:
         example = con.execute("select min(reason) from _malformed").fetchall()[0][0]
         raise FileRejected(f"no record parses as CSV with the header's fields ({example})")
+    if strays:  # each stray-quote line is one rejected record, whatever it parsed as
+        numbers = ", ".join(str(number) for number in strays)
+        con.execute(f"delete from _scan where _row_number in ({numbers})")
+        con.execute(f"delete from _malformed where _row_number in ({numbers})")
+        con.execute(
+            "insert into _malformed values "
+            + ", ".join(
+                f"({number}, {sql_literal(f'a quote opened on line {line} never closes')})"
+                for number, line in strays.items()
+            )
+        )
     return Scan(
         "csv",
         fields,
