@@ -16,12 +16,14 @@ from __future__ import annotations
 import datetime as dt
 import html
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
 
 HALF_COLOURS = {"top": "#3b6fb6", "middle": "#d08a1c", "bottom": "#2f8f5b"}
+# The layer whose row also shows its sessions (session_figures).
+END_USERS_LAYER = 10
 # The thinnest bar (a figure of 0 or none), as a share of the full width.
 MIN_BAND_SHARE = 0.04
 
@@ -54,7 +56,7 @@ ol.journey .count { font-weight: 600; }
 @dataclass(frozen=True)
 class Figure:
     metric: str
-    aggregation: str  # sum | average | last
+    aggregation: str  # sum | average | last | median (of the range's events)
     value: float | None
 
     def label(self, end: dt.date) -> str:
@@ -72,6 +74,7 @@ class Layer:
     headline: Figure
     secondary: Figure
     trend: tuple[float, ...] = ()  # the headline metric per day of the range
+    more: tuple[Figure, ...] = ()  # further figures shown under the two
 
 
 @dataclass(frozen=True)
@@ -126,7 +129,30 @@ def layers(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date) -> list
         """,
         {"start": start, "end": end},
     ).fetchall()
-    return [Layer(*row[:3], Figure(*row[3:6]), Figure(*row[6:9]), tuple(row[9])) for row in rows]
+    shown = [Layer(*row[:3], Figure(*row[3:6]), Figure(*row[6:9]), tuple(row[9])) for row in rows]
+    more = {END_USERS_LAYER: session_figures(con, start, end)}
+    return [replace(layer, more=more.get(layer.number, ())) for layer in shown]
+
+
+def session_figures(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date):
+    """Layer 10's sessions over the range (the contract's section 5): sessions
+    started per day, averaged over the range's days, and the median minutes from
+    first to last request of all sessions started in the range (not an average
+    of daily medians); None when no session started."""
+    per_day, median = con.execute(
+        """
+        select
+            (select avg(end_user_sessions) from marts.fct_funnel_l10_end_users
+             where date_day between $start and $end),
+            (select median(duration_minutes) from marts.fct_end_user_sessions
+             where started_date between $start and $end)
+        """,
+        {"start": start, "end": end},
+    ).fetchall()[0]
+    return (
+        Figure("end_user_sessions", "average", per_day),
+        Figure("median_session_minutes", "median", median),
+    )
 
 
 def stages(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date) -> list[Stage]:
@@ -223,11 +249,12 @@ def _layer_rows(layers: list[Layer], end: dt.date) -> str:
         name = f"{layer.number}. {layer.name.replace('_', ' ')}"
         headline = layer.headline.label(end)
         daily = layer.headline.metric.replace("_", " ")
+        more = "".join(f"<br>{html.escape(figure.label(end))}" for figure in layer.more)
         band = bar(band_share(layer.headline.value, largest), HALF_COLOURS[layer.half], headline)
         rows.append(
             f'<div class="layer"><div><div class="name">{html.escape(name)}</div>'
             f'<div class="figures">{html.escape(headline)}<br>'
-            f"{html.escape(layer.secondary.label(end))}</div></div>"
+            f"{html.escape(layer.secondary.label(end))}{more}</div></div>"
             f'<div>{band}</div><div class="spark">{sparkline(layer.trend, f"{daily} per day")}'
             f"{html.escape(daily)} per day</div></div>"
         )
@@ -270,7 +297,8 @@ def render_html(
     and the developer journey beside them."""
     body = f"""<p class="note">Top half (blue): layers 1-5 bring people in. Middle (orange):
 layer 6, the value generated. Bottom half (green): layers 7-10 carry it out. Flows are
-summed over the range, daily distinct counts averaged per day, stocks taken on {end}.
+summed over the range, daily distinct counts averaged per day, stocks taken on {end};
+the median session is that of all end-user sessions started in the range.
 Bar widths follow each layer's headline figure on a log scale (log10 of 1 + the figure,
 the largest figure spanning the column), so every tenfold step adds the same width.</p>
 <div class="layout"><section aria-label="layers">

@@ -44,6 +44,28 @@
     regexp_matches({{ column }}, {{ pattern }})
 {%- endmacro %}
 
+{#- Microseconds from one timestamp to another, as an exact integer (bigint). -#}
+{% macro microseconds_between(start_column, end_column) -%}
+    {{ return(adapter.dispatch('microseconds_between', 'hourglass')(start_column, end_column)) }}
+{%- endmacro %}
+{% macro default__microseconds_between(start_column, end_column) -%}
+    (unix_micros({{ end_column }}) - unix_micros({{ start_column }}))
+{%- endmacro %}
+{% macro duckdb__microseconds_between(start_column, end_column) -%}
+    (epoch_us({{ end_column }}) - epoch_us({{ start_column }}))
+{%- endmacro %}
+
+{#- The distinct values of a text column in a group, sorted and joined by ', ' (an aggregate). -#}
+{% macro sorted_distinct_text(column) -%}
+    {{ return(adapter.dispatch('sorted_distinct_text', 'hourglass')(column)) }}
+{%- endmacro %}
+{% macro default__sorted_distinct_text(column) -%}
+    array_join(array_sort(collect_set({{ column }})), ', ')
+{%- endmacro %}
+{% macro duckdb__sorted_distinct_text(column) -%}
+    string_agg(distinct {{ column }}, ', ' order by {{ column }})
+{%- endmacro %}
+
 {#- Hours between two timestamps, as a double with full precision (a decimal literal divisor
     would make Spark round to a decimal). -#}
 {% macro hours_between(start_column, end_column) -%}

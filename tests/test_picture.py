@@ -79,6 +79,27 @@ def test_figures_are_the_marts_aggregated_over_the_range(demo_warehouse):
     )
 
 
+def test_layer_10_shows_sessions_per_day_and_the_median_session(demo_warehouse, tmp_path):
+    start, end = dt.date(2026, 11, 1), dt.date(2026, 11, 14)
+    con = duckdb.connect(str(demo_warehouse.published), read_only=True)
+    sessions, median = con.execute(
+        """select count(*), quantile_cont(duration_minutes, 0.5) from marts.fct_end_user_sessions
+           where started_date between ? and ?""",
+        [start, end],
+    ).fetchall()[0]
+    shown = {layer.number: layer for layer in layers(con, start, end)}
+    per_day, median_shown = (figure.value for figure in shown[10].more)
+    assert sessions > 100
+    assert per_day == pytest.approx(sessions / 14)
+    assert median_shown == median
+    assert [layer.number for layer in shown.values() if layer.more] == [10]
+    page = write_picture(demo_warehouse.published, tmp_path / "s.html", start, end).read_text()
+    assert shown[10].more[0].label(end) in page
+    assert re.search(
+        r"end user sessions: [\d.,]+ per day<br>median session minutes: [\d.,]+<", page
+    )
+
+
 def test_bar_widths_follow_the_headline_figures_on_a_log_scale(demo_warehouse):
     page = write_picture(demo_warehouse.published, demo_warehouse.root / "scale.html").read_text()
     widths = [float(w) for w in re.findall(r'class="band" x="[\d.]+" y="2" width="([\d.]+)"', page)]

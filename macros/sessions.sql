@@ -1,0 +1,40 @@
+{#-
+  End-user sessions (the contract's section 5, layer 10): a session is a
+  maximal run of one end user's production requests with no gap over
+  var('session_gap_minutes') between consecutive requests.
+
+  Incremental builds. Requests change only on the days to rebuild
+  (int_request_days_to_rebuild). A change on day d can only touch a session
+  that reaches into the window from d - gap to the end of d + gap: a request
+  outside every such window is more than the gap away from any changed
+  request. So an incremental build deletes the sessions that touch a window
+  and sessionises again the requests that can form their replacements: the
+  requests inside the windows and those of the deleted sessions (a session
+  that crosses a window edge keeps its requests outside it). Each run of
+  requests so gathered starts and ends where a session of the new data does,
+  so the sessions it forms are exactly the new sessions that touch a window.
+-#}
+
+{#- Does the span from start_column to end_column (timestamps) come within the gap of a day to rebuild? -#}
+{% macro touches_days_to_rebuild(start_column, end_column) -%}
+    {%- set gap = var('session_gap_minutes') -%}
+    {%- set day_start = 'cast(rebuilt.date_day as timestamp)' -%}
+    exists (
+        select 1 from {{ ref('int_request_days_to_rebuild') }} as rebuilt
+        where
+            {{ start_column }} <= {{ dbt.dateadd('minute', gap, dbt.dateadd('day', 1, day_start)) }}
+            and {{ end_column }} >= {{ dbt.dateadd('minute', -gap, day_start) }}
+    )
+{%- endmacro %}
+
+{#-
+  incremental_strategy='replace_sessions': delete the sessions that touch the
+  days to rebuild, insert the model's rows (the sessions that replace them).
+-#}
+{% macro get_incremental_replace_sessions_sql(arg_dict) -%}
+    {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
+    delete from {{ arg_dict['target_relation'] }}
+    where {{ touches_days_to_rebuild('started_at', 'ended_at') }};
+    insert into {{ arg_dict['target_relation'] }} ({{ columns }})
+    select {{ columns }} from {{ arg_dict['temp_relation'] }}
+{%- endmacro %}
