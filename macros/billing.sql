@@ -31,10 +31,49 @@
 {%- endmacro %}
 
 {#-
-  The month's bill on a quantity of the plan's value metric, for a row that
-  carries the plan's columns (monthly_fee_usd, included_quantity,
-  overage_block_size, overage_price_usd).
+  A quantity of a value metric as an exact decimal (9 places: GB to the byte),
+  so that money is never computed on binary doubles: 1,001 x 0.005 is 5.005,
+  which rounds to 5.01.
 -#}
-{% macro plan_bill_usd(quantity) -%}
-    {{ money('monthly_fee_usd + ' ~ overage_usd(quantity, 'included_quantity', 'overage_block_size', 'overage_price_usd')) }}
+{% macro exact_quantity(expression) -%}
+    cast({{ expression }} as decimal(38, 9))
+{%- endmacro %}
+
+{#-
+  One tier's charge (`tier` is an alias of int_plan_price_tiers): units x the
+  tier's unit price + its flat fee, rounded half away from zero to the cent.
+-#}
+{% macro tier_charge_usd(units, tier) -%}
+    {{ money('(' ~ units ~ ') * ' ~ tier ~ '.unit_price_usd + ' ~ tier ~ '.flat_fee_usd') }}
+{%- endmacro %}
+
+{#-
+  Join condition: `tier` (an alias of int_plan_price_tiers) is the tier of plan
+  `plan_id` that holds `quantity`, from_quantity < quantity <= up_to_quantity.
+  No tier holds 0, so a left join finds none for a month without usage.
+-#}
+{% macro holds_quantity(tier, plan_id, quantity) -%}
+    {{ tier }}.plan_id = {{ plan_id }}
+    and {{ exact_quantity(quantity) }} > {{ tier }}.from_quantity
+    and ({{ tier }}.up_to_quantity is null or {{ exact_quantity(quantity) }} <= {{ tier }}.up_to_quantity)
+{%- endmacro %}
+
+{#-
+  The month's usage charge on `quantity` of the plan's value metric (the
+  contract's section 3), for a row carrying the columns of int_plans and left
+  joined to the tier holding the quantity (`tier`, see holds_quantity):
+  per_block bills the blocks over the included quantity; graduated adds the
+  charges of the tiers below (charge_below_usd) to the part of quantity in its
+  own tier; volume prices all of the quantity at its tier.
+-#}
+{% macro usage_charge_usd(quantity, tier) -%}
+    case price_model
+        when 'graduated' then coalesce(
+            {{ tier }}.charge_below_usd
+            + {{ tier_charge_usd(exact_quantity(quantity) ~ ' - ' ~ tier ~ '.from_quantity', tier) }},
+            0
+        )
+        when 'volume' then coalesce({{ tier_charge_usd(exact_quantity(quantity), tier) }}, 0)
+        else {{ money(overage_usd(quantity, 'included_quantity', 'overage_block_size', 'overage_price_usd')) }}
+    end
 {%- endmacro %}

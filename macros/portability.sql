@@ -134,3 +134,14 @@
 {% macro day_difference(start_date, end_date) -%}
     cast({{ dbt.datediff(start_date, end_date, 'day') }} as {{ dbt.type_bigint() }})
 {%- endmacro %}
+
+{#- Fails the query with `message` (a SQL string expression) for each row where it is evaluated. -#}
+{% macro raise_error(message) -%}
+    {{ return(adapter.dispatch('raise_error', 'hourglass')(message)) }}
+{%- endmacro %}
+{% macro default__raise_error(message) -%}
+    raise_error({{ message }})
+{%- endmacro %}
+{% macro duckdb__raise_error(message) -%}
+    error({{ message }})
+{%- endmacro %}

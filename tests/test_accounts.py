@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 import duckdb
 import pytest
@@ -68,21 +69,65 @@ def test_api_calls_of_a_month_match_the_landed_requests(con):
     ) == [(expected,)]
 
 
-def test_every_bill_follows_the_plan_catalogue(con):
+def test_every_per_block_bill_follows_the_plan_catalogue(con):
     bills = rows(
         con,
-        """select b.quantity, b.overage_usd, b.bill_usd, b.committed_monthly_usd,
-                  p.monthly_fee_usd, p.included_quantity, p.overage_block_size, p.overage_price_usd
+        """select b.quantity, b.overage_usd, b.usage_charge_usd, b.bill_usd,
+                  b.committed_monthly_usd, p.monthly_fee_usd, p.included_quantity,
+                  p.overage_block_size, p.overage_price_usd
            from marts.fct_account_billing_monthly as b
-           inner join seeds.plans as p on b.plan_id = p.plan_id""",
+           inner join seeds.plans as p on b.plan_id = p.plan_id
+           where b.price_model = 'per_block'""",
     )
     assert len(bills) > 100
-    for quantity, overage, bill, committed, fee, included, block, price in bills:
+    for quantity, overage, charge, bill, committed, fee, included, block, price in bills:
         blocks = math.ceil(round(max(quantity - included, 0) / block, 9))
         expected = 0 if price is None else blocks * price
-        assert overage == round(expected, 2)
+        assert overage == charge == round(expected, 2)
         # a commitment above the fee and overage is trued up to
         assert bill == max(fee + overage, committed)
+
+
+def tier_charges(quantity: Decimal, model: str, tiers: list[tuple]) -> list[Decimal]:
+    """The charge of each tier that bills a quantity, by the contract's section 3, in
+    Decimal: every tier it reaches (graduated) or the one tier that holds it (volume)."""
+    charges, below = [], Decimal(0)
+    for up_to, unit_price, flat_fee in tiers:
+        if quantity <= below:
+            break
+        in_tier = quantity if up_to is None else min(quantity, up_to)
+        if model == "graduated":
+            charges.append(cents((in_tier - below) * unit_price + flat_fee))
+        elif in_tier == quantity:
+            charges.append(cents(quantity * unit_price + flat_fee))
+        below = in_tier
+    return charges
+
+
+def cents(amount: Decimal) -> Decimal:
+    return amount.quantize(Decimal("0.01"), ROUND_HALF_UP)  # half away from zero
+
+
+def test_every_graduated_and_volume_bill_follows_its_tiers(con):
+    """Recompute each tiered bill in Python's Decimal from the seeds, tier by tier."""
+    tiers = {}
+    for plan, up_to, unit_price, flat_fee in rows(
+        con,
+        """select plan_id, up_to_quantity, unit_price_usd, coalesce(flat_fee_usd, 0)
+           from seeds.plan_tiers order by plan_id, tier""",
+    ):
+        tiers.setdefault(plan, []).append((up_to, unit_price, flat_fee))
+    bills = rows(
+        con,
+        """select b.price_model, b.plan_id, b.quantity, b.usage_charge_usd, b.overage_usd,
+                  b.bill_usd, b.monthly_fee_usd, b.committed_monthly_usd
+           from marts.fct_account_billing_monthly as b where b.price_model <> 'per_block'""",
+    )
+    assert {b[0] for b in bills if b[3] > 0} == {"graduated", "volume"}
+    for model, plan, quantity, charge, overage, bill, fee, committed in bills:
+        exact = Decimal(str(quantity)).quantize(Decimal("1e-9"))
+        assert charge == overage == sum(tier_charges(exact, model, tiers[plan]), Decimal(0))
+        assert bill == max(fee + charge, committed)
 
 
 def test_each_account_is_billed_every_month_from_its_first_signup(con):

@@ -1,10 +1,10 @@
 {{ config(materialized='table') }}
 -- A table, not a view: several models and tests read it, so it is computed once.
 -- Per account and day: the running month's value-metric quantities to date, the
--- plan and commitment in effect at the end of the day, the bill on usage so far, and the
--- projection for the month (CONTRACT.md section 3, with days_elapsed counted
--- through the day). The monthly bill is this row on the month's last day, or on
--- as_of_date for the running month.
+-- plan and commitment in effect at the end of the day, the bill on usage so far
+-- under the plan's price model, and the projection for the month (CONTRACT.md
+-- section 3, with days_elapsed counted through the day). The monthly bill is
+-- this row on the month's last day, or on as_of_date for the running month.
 {%- set next_month = dbt.dateadd('month', 1, 'month_start') %}
 {%- set month_to_date -%}
     partition by account_id, month_start order by date_day rows between unbounded preceding and current row
@@ -32,7 +32,11 @@ plan_periods as (
 ),
 
 plans as (
-    select * from {{ ref('plans') }}
+    select * from {{ ref('int_plans') }}
+),
+
+price_tiers as (
+    select * from {{ ref('int_plan_price_tiers') }}
 ),
 
 -- an end user counts in a month from its first billable request in it
@@ -98,11 +102,12 @@ with_plan as (
         plans.plan_id,
         plan_periods.committed_monthly_usd,
         plans.value_metric,
+        plans.price_model,
         plans.monthly_fee_usd,
         plans.included_quantity,
         plans.overage_block_size,
         plans.overage_price_usd,
-        plans.overage_price_usd is null as is_hard_capped,
+        plans.is_hard_capped,
         case plans.value_metric
             when 'api_calls' then cast(to_date.api_calls as double)
             when 'data_gb' then to_date.data_gb
@@ -127,6 +132,19 @@ projected as (
     from with_plan
 ),
 
+priced as (
+    select
+        projected.*,
+        {{ usage_charge_usd('projected.quantity_to_date', 'tier_to_date') }} as usage_charge_usd,
+        {{ usage_charge_usd('projected.projected_quantity', 'projected_tier') }}
+            as projected_usage_charge_usd
+    from projected
+    left join price_tiers as tier_to_date
+        on {{ holds_quantity('tier_to_date', 'projected.plan_id', 'projected.quantity_to_date') }}
+    left join price_tiers as projected_tier
+        on {{ holds_quantity('projected_tier', 'projected.plan_id', 'projected.projected_quantity') }}
+),
+
 final as (
     select
         account_id,
@@ -138,25 +156,28 @@ final as (
             as is_month_end,
         plan_id,
         value_metric,
+        price_model,
         is_hard_capped,
         api_calls,
         data_gb,
         monthly_active_end_users,
         quantity_to_date,
         included_quantity,
-        greatest(quantity_to_date - included_quantity, 0) as overage_quantity,
-        {{ money(overage_usd(
-            'quantity_to_date', 'included_quantity', 'overage_block_size', 'overage_price_usd'
-        )) }} as overage_usd,
+        -- an empty included quantity (graduated and volume plans) counts as 0
+        greatest(quantity_to_date - coalesce(included_quantity, 0), 0) as overage_quantity,
+        -- the usage charge: blocks of overage (per_block) or the tiers' charge
+        usage_charge_usd as overage_usd,
+        usage_charge_usd,
         monthly_fee_usd,
         committed_monthly_usd,
         -- a commitment above the fee and usage charge is trued up to
-        {{ money('greatest(committed_monthly_usd - ' ~ plan_bill_usd('quantity_to_date') ~ ', 0)') }}
+        {{ money('greatest(committed_monthly_usd - (monthly_fee_usd + usage_charge_usd), 0)') }}
             as commitment_true_up_usd,
-        greatest({{ plan_bill_usd('quantity_to_date') }}, committed_monthly_usd) as bill_usd,
+        {{ money('greatest(monthly_fee_usd + usage_charge_usd, committed_monthly_usd)') }} as bill_usd,
         projected_quantity,
-        greatest({{ plan_bill_usd('projected_quantity') }}, committed_monthly_usd) as projected_bill_usd
-    from projected
+        {{ money('greatest(monthly_fee_usd + projected_usage_charge_usd, committed_monthly_usd)') }}
+            as projected_bill_usd
+    from priced
 )
 
 select * from final

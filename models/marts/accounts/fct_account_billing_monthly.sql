@@ -1,7 +1,8 @@
 -- One row per account and month, from the month of the account's first
 -- sign-up through the month of as_of_date (months without usage included: the
--- fee is still owed). A complete month is billed on its plan at its last moment;
--- the running month on usage so far, with a projection for the whole month.
+-- fee is still owed). A complete month is billed on its plan at its last moment
+-- under the plan's price model; the running month on usage so far, with a
+-- projection for the whole month.
 with
 
 billing_days as (
@@ -50,6 +51,7 @@ final as (
         account_id,
         month_start,
         plan_id,
+        price_model,
         value_metric,
         is_hard_capped,
         api_calls,
@@ -59,6 +61,7 @@ final as (
         included_quantity,
         overage_quantity,
         overage_usd,
+        usage_charge_usd,
         monthly_fee_usd,
         committed_monthly_usd,
         commitment_true_up_usd,

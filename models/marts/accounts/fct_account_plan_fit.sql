@@ -51,10 +51,12 @@ final as (
         current_plan.is_month_complete as based_on_complete_month,
         current_plan.plan_id as current_plan_id,
         current_plan.value_metric as current_value_metric,
+        current_plan.price_model as current_price_model,
         current_plan.fits as current_plan_fits,
         current_plan.simulated_bill_usd as current_plan_bill_usd,
         cheapest.plan_id as cheapest_plan_id,
         cheapest.value_metric as cheapest_value_metric,
+        cheapest.price_model as cheapest_price_model,
         cheapest.simulated_bill_usd as cheapest_plan_bill_usd,
         {{ money('current_plan.simulated_bill_usd - cheapest.simulated_bill_usd') }} as savings_usd,
         cheapest.plan_id = current_plan.plan_id as is_on_cheapest_plan

@@ -1,5 +1,6 @@
--- Each account-month's bill under every plan of the catalogue, so a company
--- can see whether its value metric fits how customers get value. The running
+-- Each account-month's bill under every plan of the catalogue, whatever its
+-- price model, so a company can see whether its value metric and price model
+-- fit how customers get value. The running
 -- month uses the month's projection (calls and data scaled to the whole month,
 -- end users as counted so far). A hard-capped plan fits only usage within its cap.
 with
@@ -9,7 +10,11 @@ months as (
 ),
 
 plans as (
-    select * from {{ ref('plans') }}
+    select * from {{ ref('int_plans') }}
+),
+
+price_tiers as (
+    select * from {{ ref('int_plan_price_tiers') }}
 ),
 
 usage as (
@@ -36,8 +41,9 @@ simulated as (
         usage.current_bill_usd,
         plans.plan_id,
         plans.value_metric,
+        plans.price_model,
         plans.included_quantity,
-        plans.overage_price_usd is null as is_hard_capped,
+        plans.is_hard_capped,
         plans.monthly_fee_usd,
         plans.overage_block_size,
         plans.overage_price_usd,
@@ -50,6 +56,16 @@ simulated as (
     cross join plans
 ),
 
+priced as (
+    select
+        simulated.*,
+        {{ money('simulated.monthly_fee_usd + ' ~ usage_charge_usd('simulated.quantity', 'tier')) }}
+            as simulated_bill_usd
+    from simulated
+    left join price_tiers as tier
+        on {{ holds_quantity('tier', 'simulated.plan_id', 'simulated.quantity') }}
+),
+
 final as (
     select
         account_id,
@@ -59,13 +75,14 @@ final as (
         plan_id,
         plan_id = current_plan_id as is_current_plan,
         value_metric,
+        price_model,
         quantity,
         included_quantity,
         not is_hard_capped or quantity <= included_quantity as fits,
-        {{ plan_bill_usd('quantity') }} as simulated_bill_usd,
+        simulated_bill_usd,
         current_bill_usd,
-        {{ money('current_bill_usd - ' ~ plan_bill_usd('quantity')) }} as savings_usd
-    from simulated
+        {{ money('current_bill_usd - simulated_bill_usd') }} as savings_usd
+    from priced
 )
 
 select * from final
