@@ -12,22 +12,33 @@
 {%- endmacro %}
 
 {#-
-  Overage in blocks rounded up, priced per block; 0 for a hard-capped plan
-  (no overage price). The quotient is rounded to 9 places first so that float
-  noise (0.30000000000000004 GB / 0.1) does not add a block.
+  Overage blocks: the quantity above the included quantity in blocks, rounded
+  up. The quotient is rounded to 9 places first so that float noise
+  (0.30000000000000004 GB / 0.1) does not add a block.
 -#}
+{% macro overage_blocks(quantity, included_quantity, block_size) -%}
+    ceil(round(greatest({{ quantity }} - {{ included_quantity }}, 0) / {{ block_size }}, 9))
+{%- endmacro %}
+
+{#- Overage blocks priced per block; 0 for a hard-capped plan (no overage price). -#}
 {% macro overage_usd(quantity, included_quantity, block_size, block_price) -%}
     case
         when {{ block_price }} is null then 0
-        else ceil(round(
-            greatest({{ quantity }} - {{ included_quantity }}, 0) / {{ block_size }}, 9
-        )) * {{ block_price }}
+        else {{ overage_blocks(quantity, included_quantity, block_size) }} * {{ block_price }}
     end
 {%- endmacro %}
 
 {#- USD with two decimals. -#}
 {% macro money(expression) -%}
     cast(round({{ expression }}, 2) as decimal(18, 2))
+{%- endmacro %}
+
+{#-
+  A quantity for a sentence: thousands separators, up to 9 decimals without
+  trailing zeros (1,000; 0.25).
+-#}
+{% macro quantity_text(expression) -%}
+    regexp_replace({{ format_number(expression, 9) }}, '[.]?0+$', '')
 {%- endmacro %}
 
 {#-
@@ -67,7 +78,7 @@
   own tier; volume prices all of the quantity at its tier.
 -#}
 {% macro usage_charge_usd(quantity, tier) -%}
-    case price_model
+    cast(case price_model
         when 'graduated' then coalesce(
             {{ tier }}.charge_below_usd
             + {{ tier_charge_usd(exact_quantity(quantity) ~ ' - ' ~ tier ~ '.from_quantity', tier) }},
@@ -75,5 +86,5 @@
         )
         when 'volume' then coalesce({{ tier_charge_usd(exact_quantity(quantity), tier) }}, 0)
         else {{ money(overage_usd(quantity, 'included_quantity', 'overage_block_size', 'overage_price_usd')) }}
-    end
+    end as decimal(18, 2))
 {%- endmacro %}

@@ -130,6 +130,26 @@ def test_every_graduated_and_volume_bill_follows_its_tiers(con):
         assert bill == max(fee + charge, committed)
 
 
+def test_invoice_lines_of_every_month_sum_to_its_bill(con):
+    """Every demo account-month, the running one included: the lines add up to the
+    bill to the cent, and every price model has usage lines."""
+    wrong = rows(
+        con,
+        """select b.account_id, b.month_start, b.bill_usd, sum(l.amount_usd) as lines_usd
+           from marts.fct_account_billing_monthly as b
+           left join marts.fct_invoice_lines as l using (account_id, month_start)
+           group by all having coalesce(sum(l.amount_usd), 0) <> b.bill_usd""",
+    )
+    assert wrong == []
+    models = rows(
+        con,
+        """select b.price_model, count(*) from marts.fct_invoice_lines as l
+           inner join marts.fct_account_billing_monthly as b using (account_id, month_start)
+           where l.line_type = 'usage' group by 1 order by 1""",
+    )
+    assert [m for m, count in models if count > 0] == ["graduated", "per_block", "volume"]
+
+
 def test_each_account_is_billed_every_month_from_its_first_signup(con):
     gaps = rows(
         con,

@@ -1,7 +1,8 @@
 """The published marts hold only types that BI tools and their JDBC/ODBC drivers read.
 
 Counts are BIGINT (DuckDB sums integers into HUGEINT, which many drivers
-cannot read), money is DECIMAL(18,2) in columns named *_usd, points, scores,
+cannot read), money is DECIMAL(18,2) in columns named *_usd (a unit price,
+unit_price_usd, DECIMAL(18,9): API prices run below a cent), points, scores,
 shares and averages are DOUBLE, dates are DATE and *_at timestamps are UTC
 TIMESTAMP (and only they: a week or day is a DATE). INTEGER is kept for
 ordinals (*_number).
@@ -12,6 +13,7 @@ from __future__ import annotations
 import duckdb
 
 ALLOWED = {"BIGINT", "DOUBLE", "DECIMAL(18,2)", "DATE", "TIMESTAMP", "VARCHAR", "BOOLEAN"}
+UNIT_PRICE = "DECIMAL(18,9)"
 
 
 def type_problems(columns: list[tuple[str, str, str]]) -> list[str]:
@@ -22,6 +24,9 @@ def type_problems(columns: list[tuple[str, str, str]]) -> list[str]:
         if column.endswith("_number"):
             if data_type not in ("INTEGER", "BIGINT"):
                 problems.append(f"{name}, not an integer ordinal")
+        elif column == "unit_price_usd":
+            if data_type != UNIT_PRICE:
+                problems.append(f"{name}: a unit price is {UNIT_PRICE}")
         elif data_type not in ALLOWED:
             problems.append(f"{name}, not one of {sorted(ALLOWED)}")
         elif column.endswith("_usd") != (data_type == "DECIMAL(18,2)"):
@@ -51,6 +56,8 @@ def test_every_rule_names_the_column_it_rejects():
             ("fct_a", "layer_number", "INTEGER"),
             ("fct_a", "cohort_week", "TIMESTAMP"),
             ("fct_b", "cohort_week", "DATE"),
+            ("fct_b", "unit_price_usd", "DECIMAL(18,9)"),
+            ("fct_c", "unit_price_usd", "DECIMAL(18,2)"),
         ]
     ) == [
         "fct_a.requests is HUGEINT, not one of "
@@ -59,4 +66,5 @@ def test_every_rule_names_the_column_it_rejects():
         "fct_a.support_points is DECIMAL(18,2): money, and only money (*_usd), is DECIMAL(18,2)",
         "fct_a.signed_up_at is DATE: a point in time, and only that (*_at), is a UTC TIMESTAMP",
         "fct_a.cohort_week is TIMESTAMP: a point in time, and only that (*_at), is a UTC TIMESTAMP",
+        "fct_c.unit_price_usd is DECIMAL(18,2): a unit price is DECIMAL(18,9)",
     ]
