@@ -1,9 +1,9 @@
 -- The lines of each account-month's bill (CONTRACT.md section 3), numbered
 -- from 1 in this order: the platform fee (when above 0), the usage (per_block
 -- and volume: one line when it charges anything; graduated: one line per tier
--- the quantity reaches, even at 0), then the commitment true-up and the
--- credits applied (lines 3 and 4 of line_order below). The lines of a month
--- add up to what is due. The running month's lines bill its usage so far.
+-- the quantity reaches, even at 0), then the commitment true-up (when above 0)
+-- and the credits applied (line_order 4 below). The lines of a month add up to
+-- what is due. The running month's lines bill its usage so far.
 with
 
 bills as (
@@ -137,7 +137,23 @@ volume_lines as (
     where billed_plans.price_model = 'volume' and billed_plans.usage_charge_usd > 0
 ),
 
--- line_order 3 (commitment_true_up) and 4 (credits) join here
+true_up_lines as (
+    select
+        account_id,
+        month_start,
+        3 as line_order,
+        cast(null as integer) as tier,
+        'commitment_true_up' as line_type,
+        'Commitment true-up to the $' || {{ format_number('committed_monthly_usd', 2) }}
+        || ' monthly minimum' as description,
+        1.0 as quantity,
+        cast(commitment_true_up_usd as decimal(18, 9)) as unit_price_usd,
+        commitment_true_up_usd as amount_usd
+    from billed_plans
+    where commitment_true_up_usd > 0
+),
+
+-- line_order 4 (credits) joins here
 lines as (
     select * from fee_lines
     union all
@@ -146,6 +162,8 @@ lines as (
     select * from graduated_lines
     union all
     select * from volume_lines
+    union all
+    select * from true_up_lines
 ),
 
 final as (
