@@ -27,6 +27,8 @@ billed_plans as (
         bills.quantity,
         bills.usage_charge_usd,
         bills.monthly_fee_usd,
+        bills.committed_monthly_usd,
+        bills.commitment_true_up_usd,
         plans.plan_name,
         plans.included_quantity,
         plans.overage_block_size,
