@@ -130,15 +130,16 @@ def test_every_graduated_and_volume_bill_follows_its_tiers(con):
         assert bill == max(fee + charge, committed)
 
 
-def test_invoice_lines_of_every_month_sum_to_its_bill(con):
+def test_invoice_lines_of_every_month_sum_to_its_amount_due(con):
     """Every demo account-month, the running one included: the lines add up to the
-    bill to the cent, and every price model has usage lines."""
+    amount due (the bill less the credits applied) to the cent, and every price
+    model has usage lines."""
     wrong = rows(
         con,
-        """select b.account_id, b.month_start, b.bill_usd, sum(l.amount_usd) as lines_usd
+        """select b.account_id, b.month_start, b.amount_due_usd, sum(l.amount_usd) as lines_usd
            from marts.fct_account_billing_monthly as b
            left join marts.fct_invoice_lines as l using (account_id, month_start)
-           group by all having coalesce(sum(l.amount_usd), 0) <> b.bill_usd""",
+           group by all having coalesce(sum(l.amount_usd), 0) <> b.amount_due_usd""",
     )
     assert wrong == []
     models = rows(

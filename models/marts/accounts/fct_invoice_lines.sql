@@ -2,8 +2,8 @@
 -- from 1 in this order: the platform fee (when above 0), the usage (per_block
 -- and volume: one line when it charges anything; graduated: one line per tier
 -- the quantity reaches, even at 0), then the commitment true-up (when above 0)
--- and the credits applied (line_order 4 below). The lines of a month add up to
--- what is due. The running month's lines bill its usage so far.
+-- and one negative line of the credits applied (when any). The lines of a
+-- month add up to amount_due_usd. The running month's lines bill its usage so far.
 with
 
 bills as (
@@ -155,7 +155,22 @@ true_up_lines as (
     where commitment_true_up_usd > 0
 ),
 
--- line_order 4 (credits) joins here
+-- prepaid credits: one negative line, so the lines add up to the amount due
+credit_lines as (
+    select
+        account_id,
+        month_start,
+        4 as line_order,
+        cast(null as integer) as tier,
+        'credits' as line_type,
+        'Prepaid credits applied' as description,
+        1.0 as quantity,
+        cast(-credits_applied_usd as decimal(18, 9)) as unit_price_usd,
+        -credits_applied_usd as amount_usd
+    from bills
+    where credits_applied_usd > 0
+),
+
 lines as (
     select * from fee_lines
     union all
@@ -166,6 +181,8 @@ lines as (
     select * from volume_lines
     union all
     select * from true_up_lines
+    union all
+    select * from credit_lines
 ),
 
 final as (
