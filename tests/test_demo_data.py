@@ -86,5 +86,5 @@ def test_every_sales_signal_fires_on_the_as_of_day(marts, signal_types):
                group by 1"""
         ).fetchall()
     )
-    assert len(signal_types) == 5
+    assert len(signal_types) == 6
     assert {t: fired.get(t, 0) > 0 for t in signal_types} == dict.fromkeys(signal_types, True)

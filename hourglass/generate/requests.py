@@ -89,6 +89,8 @@ def create_requests(
 ) -> int:
     """Table `requests`: one row per request of `app_days`, with the contract's
     api_logs columns plus `day` and the uniform draws `u1`, `u3` the mess reuses.
+    Production requests come in visits of four, minutes apart, by one end user
+    (when they carry one), so layer 10 has sessions of several requests.
     Three (day, hour) error bursts fail half their requests with 503. Returns the
     number of requests."""
     bursts = pa.table({"day": rng.integers(0, days, 3), "hour": rng.integers(0, 24, 3)})
@@ -102,12 +104,16 @@ def create_requests(
         with rows as (
             select a.app_idx, a.day, r.i, i < a.n_production as is_production,
                 a.server_error_share,
-                {draws}
+                {draws},
+                -- an end user's visit: production requests come in fours that share one draw
+                (hash({seed}, a.app_idx, a.day, r.i // 4, 9) % 1000003) / 1000003.0 as visit
             from _app_days as a, lateral (select range as i from range(a.n)) as r
         ),
         shaped as (
             select rows.*, t.app_id, t.end_user_pool, t.sandbox_at,
-                greatest(day_ts(rows.day, u1 * 86399.999),
+                greatest(day_ts(rows.day, case when is_production
+                        then least(visit * 86399.999 + (i % 4) * u1 * 300, 86399.999)
+                        else u1 * 86399.999 end),
                     t.sandbox_at + to_microseconds(cast(u1 * 3.6e9 as bigint))) as requested_at,
                 case when u2 < 0.60 then 'GET' when u2 < 0.78 then 'POST' when u2 < 0.86 then 'PUT'
                     when u2 < 0.91 then 'PATCH' else 'DELETE' end as method,
@@ -138,7 +144,7 @@ def create_requests(
             case when path_index in (8, 9) then 100000 + cast(u3 * 4000000 as bigint)
                 else 2000 + cast(u4 * 48000 as bigint) end as response_bytes,
             case when is_production and u5 < 0.75 then
-                'eu_' || cast(floor(u2 * end_user_pool) as integer) end as end_user_id,
+                'eu_' || cast(floor(visit * end_user_pool) as integer) end as end_user_id,
             day, u1, u3
         from shaped left join (select day as burst_day, hour as burst_hour from _bursts) as b
             on shaped.day = b.burst_day and hour(shaped.requested_at) = b.burst_hour
