@@ -8,7 +8,7 @@ import json
 
 import pyarrow as pa
 import pytest
-from conftest import rows
+from conftest import PLANS, rows
 
 UTC = dt.UTC
 HEADER = (
@@ -441,8 +441,7 @@ def test_subscription_plan_must_exist_in_the_catalogue(landing, load, con):
     assert rows(con, "select column_name, reason from raw.rejects") == [
         (
             "plan_id",
-            "value 'platinum' not in allowed set "
-            "(data_pro, developer, enterprise, free, growth_mau, payg)",
+            f"value 'platinum' not in allowed set ({', '.join(sorted(PLANS))})",
         )
     ]
 
