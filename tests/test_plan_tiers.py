@@ -32,7 +32,7 @@ def test_broken_tiers_stop_the_build_naming_each_plan(tmp_path):
     project.mkdir()
     for name in ("dbt_project.yml", "profiles.yml"):
         shutil.copy(PROJECT_ROOT / name, project / name)
-    for folder in ("macros", "models", "seeds"):
+    for folder in ("macros", "models", "seeds", "snapshots"):
         shutil.copytree(PROJECT_ROOT / folder, project / folder)
     with (project / "seeds" / "plans.csv").open("a") as plans:
         plans.write(BROKEN_PLANS)
