@@ -9,13 +9,15 @@ another in one process (definitions.py's in_process_executor). Checks open
 the database read-only.
 """
 
-from collections.abc import Iterator
+import os
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import cached_property
+from typing import Any
 
 import duckdb
 from dagster import ConfigurableResource, Failure, InitResourceContext
-from dagster_dbt import DbtCliResource
+from dagster_dbt import DbtCliInvocation, DbtCliResource
 from dagster_dbt.compat import DBT_PYTHON_VERSION
 from pydantic import PrivateAttr
 
@@ -64,7 +66,27 @@ class LocalDbtCliResource(DbtCliResource):
     Hourglass has no use for: a `dbt --version` process (the dbt beside this
     Python is the dbt-core this Python has) and a dbt adapter loaded in this
     process with every macro (used only to fetch column metadata and row
-    counts, which the assets do not ask for). About 4 s of CPU per run."""
+    counts, which the assets do not ask for). About 4 s of CPU per run.
+
+    `cli` also takes `env`, environment variables for that dbt command only:
+    dagster-dbt passes the dbt process a copy of this process's environment and
+    has no parameter of its own for more."""
+
+    def cli(
+        self, args: list[str], *, env: Mapping[str, str] | None = None, **kwargs: Any
+    ) -> DbtCliInvocation:
+        """dagster-dbt's `cli`, with `env` set while the dbt process starts
+        (`cli` starts it), then restored: runs in this process never overlap."""
+        saved = {name: os.environ.get(name) for name in env or {}}
+        os.environ.update(env or {})
+        try:
+            return super().cli(args, **kwargs)
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
 
     @cached_property
     def _cli_version(self):  # dagster-dbt's own reading of this Python's dbt-core version

@@ -5,10 +5,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from dagster import AssetExecutionContext, Config
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, dbt_assets
 
 from orchestration.project import dbt_project
-from orchestration.resources import WRITER_POOL
+from orchestration.resources import WRITER_POOL, LocalDbtCliResource
 
 
 class HourglassTranslator(DagsterDbtTranslator):
@@ -36,20 +36,25 @@ class BuildConfig(Config):
     dagster_dbt_translator=HourglassTranslator(),
     pool=WRITER_POOL,
 )
-def hourglass_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, config: BuildConfig):
+def hourglass_dbt_assets(
+    context: AssetExecutionContext, dbt: LocalDbtCliResource, config: BuildConfig
+):
     # unit tests check the SQL, not the data: CI runs them, nightly runs need not
     args = ["build", "--exclude-resource-type", "unit_test"]
-    # the snapshot of the monthly bills stamps each new version with this run
-    variables: dict[str, Any] = {"published_version": context.run.run_id}
+    variables: dict[str, Any] = {}
     if config.rebuild_from and config.rebuild_to:
         variables |= {"rebuild_from": config.rebuild_from, "rebuild_to": config.rebuild_to}
     if config.full_tests:
         variables["full_tests"] = True
-    args += ["--vars", json.dumps(variables)]
+    if variables:
+        args += ["--vars", json.dumps(variables)]
     # One target folder per job (and test scope) instead of dagster-dbt's new one
     # per run: dbt keeps its partial parse there for the next such run to re-parse
-    # only what changed (runs never overlap: one writer). A var that changes from
-    # run to run (published_version) still makes dbt parse the whole project.
+    # only what changed (runs never overlap: one writer).
     folder = context.run.job_name + ("-full_tests" if config.full_tests else "")
     target = dbt_project.target_path / "runs" / folder
-    yield from dbt.cli(args, context=context, target_path=target).stream()
+    # The snapshot of the monthly bills stamps each new version with this run. An
+    # environment variable, not a var: a changed --vars makes dbt parse the whole
+    # project, a changed env_var() only the files that read it.
+    run = {"HOURGLASS_RUN_ID": context.run.run_id}
+    yield from dbt.cli(args, context=context, target_path=target, env=run).stream()
