@@ -13,9 +13,15 @@ landing zone of 91 days, then measures, each as its own process tree:
   database, as the generated Parquet files, as the same rows in gzipped JSON
   lines, and as gzipped JSON lines in Kong's log shape (the `kong` preset).
 
+The sessions models (int_end_user_sessions, fct_end_user_sessions) are also
+timed on their own in the full and incremental runs: their node time from the
+dbt step's run_results.json.
+
 Peak memory is the highest sum of resident memory over the process tree,
 sampled every 100 ms; CPU time is the user and system time of the process
-tree (steady on a machine other jobs load, where wall time is not). Usage:
+tree (steady on a machine other jobs load, where wall time is not), and the
+load average (one minute) is sampled with it: other jobs on the machine show
+there. Usage:
 
     python bench/benchmark.py --sizes 1M,10M,100M [--write BENCHMARKS.md]
 """
@@ -51,6 +57,7 @@ class Measure:
     seconds: float
     peak_mb: float
     cpu_seconds: float  # user + system time of the process tree: less noisy on a shared machine
+    load: float  # mean one-minute load average while it ran
 
 
 def _tree_rss_mb(root_pid: int) -> float:
@@ -86,12 +93,14 @@ def measure(command: list[str], env: dict[str, str], log: Path) -> Measure:
             command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
         )
         peak = 0.0
+        loads: list[float] = []
         done = threading.Event()
 
         def sample() -> None:
             nonlocal peak
             while not done.is_set():
                 peak = max(peak, _tree_rss_mb(process.pid))
+                loads.append(os.getloadavg()[0])
                 time.sleep(0.1)
 
         sampler = threading.Thread(target=sample, daemon=True)
@@ -102,7 +111,24 @@ def measure(command: list[str], env: dict[str, str], log: Path) -> Measure:
         sampler.join()
     if code != 0:
         raise RuntimeError(f"{' '.join(command)} failed ({code}); see {log}")
-    return Measure(time.perf_counter() - started, peak, usage.ru_utime + usage.ru_stime)
+    load = sum(loads) / len(loads) if loads else os.getloadavg()[0]
+    return Measure(time.perf_counter() - started, peak, usage.ru_utime + usage.ru_stime, load)
+
+
+# The sessions models (issue 16), timed on their own from dbt's run_results.json.
+SESSIONS = ("int_end_user_sessions", "fct_end_user_sessions")
+
+
+def sessions_seconds(run_results: Path) -> dict[str, float]:
+    """Node time (s) of each sessions model, and of every node (`dbt`), in a dbt run."""
+    results = json.loads(run_results.read_text())["results"]
+    seconds = {
+        model: sum(
+            r["execution_time"] for r in results if r["unique_id"] == f"model.hourglass.{model}"
+        )
+        for model in SESSIONS
+    }
+    return seconds | {"dbt": sum(r["execution_time"] for r in results)}
 
 
 # The requests in Kong's file-log shape, as hourglass/formats/presets/kong.yml reads them.
@@ -195,9 +221,12 @@ def run_size(label: str, requests: int, work_dir: Path, memory_limit: str) -> di
         source, landing, ignore=lambda d, names: [last_day] if d.endswith("api_logs") else []
     )
     nightly = nightly_command()  # the README's command
+    run_results = ROOT / "target" / "runs" / "nightly" / "run_results.json"  # the dbt step's
     results["full"] = measure(nightly, env, base / "full.log")
+    results["sessions_full"] = sessions_seconds(run_results)
     shutil.copytree(source / "api_logs" / last_day, landing / "api_logs" / last_day)
     results["incremental"] = measure(nightly, env, base / "incremental.log")
+    results["sessions_incremental"] = sessions_seconds(run_results)
     shutil.rmtree(landing / "api_logs" / last_day)
 
     alone = {**env, "HOURGLASS_WORK_PATH": str(base / "alone" / "warehouse.duckdb")}
@@ -274,8 +303,8 @@ def ratios_table(rows: list[dict]) -> str:
         + " | ".join(f"{s} / floor" for s in steps)
         + " | incremental / full | "
         + " | ".join(f"{s} / floor, CPU" for s in steps)
-        + " | incremental / full, CPU |",
-        "|---:|" + "---:|" * (2 * len(steps) + 3),
+        + " | incremental / full, CPU | load average |",
+        "|---:|" + "---:|" * (2 * len(steps) + 4),
     ]
     for r in rows:
         if "error" in r:
@@ -286,8 +315,34 @@ def ratios_table(rows: list[dict]) -> str:
         lines.append(
             f"| {r['label']} | {floor.seconds:.1f} ({floor.cpu_seconds:.1f}) | {wall} | "
             f"{r['incremental'].seconds / r['full'].seconds:.0%} | {cpu} | "
-            f"{r['incremental'].cpu_seconds / r['full'].cpu_seconds:.0%} |"
+            f"{r['incremental'].cpu_seconds / r['full'].cpu_seconds:.0%} | "
+            f"{min(r[s].load for s in steps):.1f}-{max(r[s].load for s in steps):.1f} |"
         )
+    return "\n".join(lines)
+
+
+def sessions_table(rows: list[dict]) -> str:
+    """The sessions models' node time in the full and one-day runs (dbt's own timing)."""
+    lines = [
+        "| requests (90 days) | "
+        + " | ".join(f"full run: {m} s" for m in SESSIONS)
+        + " | full run: share of dbt node time | "
+        + " | ".join(f"one-day run: {m} s" for m in SESSIONS)
+        + " | one-day run: share of dbt node time | one-day / full |",
+        "|---:|" + "---:|" * (2 * len(SESSIONS) + 3),
+    ]
+    for r in rows:
+        if "error" in r:
+            continue
+        cells = []
+        for run in ("sessions_full", "sessions_incremental"):
+            seconds = r[run]
+            cells += [f"{seconds[m]:.2f}" for m in SESSIONS]
+            cells.append(f"{sum(seconds[m] for m in SESSIONS) / seconds['dbt']:.0%}")
+        full, day = (
+            sum(r[run][m] for m in SESSIONS) for run in ("sessions_full", "sessions_incremental")
+        )
+        lines.append(f"| {r['label']} | {' | '.join(cells)} | {day / full:.0%} |")
     return "\n".join(lines)
 
 
@@ -375,7 +430,7 @@ def main() -> int:
         f"DuckDB memory_limit {args.memory_limit}.\n\n"
         f"Command: `python bench/benchmark.py --sizes {args.sizes}"
         f" --memory-limit {args.memory_limit}`\n\n{table(rows)}\n\n"
-        f"{ratios_table(rows)}\n\n{formats_table(rows)}\n"
+        f"{ratios_table(rows)}\n\n{formats_table(rows)}\n\n{sessions_table(rows)}\n"
     )
     print(report)
     if args.write:

@@ -30,13 +30,20 @@ def test_harness_runs_at_one_million_requests_and_the_floor_matches(dbt_manifest
     )
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-3000:]
     output = run.stdout
-    # the results table comes first; the tables of ratios and of load by format follow
+    # the results table comes first; the tables of ratios, of load by format and of
+    # the sessions models follow
     rows = [line for line in output.splitlines() if line.startswith("| 1M |")]
-    assert len(rows) == 3, output
-    row = rows[0]
-    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert len(rows) == 4, output
+    cells = [c.strip() for c in rows[0].strip("|").split("|")]
     assert len(cells) == 11 and all(cells)
     assert float(cells[1]) > 0 and cells[3].endswith("%") and cells[7].endswith("x")
+    # the sessions models' node time, from dbt's run_results.json of the full and one-day runs
+    sessions = [c.strip() for c in rows[3].strip("|").split("|")]
+    assert len(sessions) == 8, rows[3]
+    full, day = [float(s) for s in sessions[1:3]], [float(s) for s in sessions[4:6]]
+    assert min(full) > 0 and min(day) > 0 and sessions[3].endswith("%"), rows[3]
+    # (from the unrounded seconds)
+    assert abs(float(sessions[7].rstrip("%")) - 100 * sum(day) / sum(full)) <= 1, rows[3]
 
     base = tmp_path / "1M"
     con = duckdb.connect(str(base / "floor.duckdb"), read_only=True)
