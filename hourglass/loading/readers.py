@@ -449,20 +449,23 @@ def _scan_json(con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions)
     where no line is an object is rejected whole, saying what it holds.
     """
     con.execute("create or replace temp table _malformed (_row_number bigint, reason varchar)")
-    lines = f"select line from {_read_csv_sql(path, _LINES)}"
-    _read_into(con, "_parsed", lines, path, "JSON lines")
-    numbered = _number_records(con, "_parsed", 0)
-    _explain_malformed(con, options, None)
     line = "line"
     if options.line_prefix:
         line = f"regexp_replace(line, {sql_literal(options.line_prefix)}, '')"
+    # The lines are typed as they are read (one copy of the file's text before
+    # `_scan`); `_typed` and `_records` are views over them.
+    lines = f"""select line, try(json_type(line)) as json_kind, blank
+        from (select {line} as line, trim(coalesce(line, '')) = '' as blank
+              from {_read_csv_sql(path, _LINES)})"""
+    _read_into(con, "_parsed", lines, path, "JSON lines")
+    numbered = _number_records(con, "_parsed", 0)
+    _explain_malformed(con, options, None)
     con.execute(
         f"""
-        create or replace temp table _typed as
-        select _row_number, line, try(json_type(line)) as json_kind
-        from (select _row_number, {line} as line, line as landed from ({numbered}))
+        create or replace temp view _typed as
+        select _row_number, line, json_kind from ({numbered})
         -- blank landed lines are not rows; a line the prefix empties is a rejected one
-        where trim(coalesce(landed, '')) <> ''
+        where not blank
         """
     )
     if options.json_array_per_line:
@@ -477,16 +480,18 @@ def _scan_json(con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions)
         )
         con.execute(
             """
-            create or replace temp table _records as
+            create or replace temp view _records as
             select _row_number, line as _json from _typed where json_kind = 'OBJECT'
             """
         )
     _reject_if_no_object(con)
     # every key of the file, and whether any record gives one key twice, in one pass
+    # over the distinct key lists (records of one file mostly share theirs: unnesting
+    # every record's keys costs 20x more)
     keys, repeats = con.execute(
         """select coalesce(list(distinct key order by key), []), coalesce(bool_or(repeats), false)
         from (select unnest(keys) as key, len(keys) > len(list_distinct(keys)) as repeats
-              from (select json_keys(_json) as keys from _records))"""
+              from (select distinct json_keys(_json) as keys from _records))"""
     ).fetchall()[0]
     by_name: dict[str, list[str]] = {}
     for key in keys:
@@ -550,7 +555,7 @@ def _explode_arrays(con: duckdb.DuckDBPyConnection) -> None:
     )
     con.execute(
         """
-        create or replace temp table _records as
+        create or replace temp view _records as
         select _row_number, _json from _elements where element_kind = 'OBJECT'
         """
     )
