@@ -38,3 +38,40 @@
     insert into {{ arg_dict['target_relation'] }} ({{ columns }})
     select {{ columns }} from {{ arg_dict['temp_relation'] }}
 {%- endmacro %}
+
+{#-
+  A predicate on date_column (a request's date) that an incremental sessions
+  build's requests satisfy: the dates of the days to rebuild widened by the gap,
+  and of the spans of the sessions that touch them (true on a full build, false
+  when nothing is rebuilt). The bounds are literals, found before the model
+  runs, so that DuckDB skips row groups and Spark prunes day partitions: a
+  one-day build reads the requests of a few days, not all of them. A unit test
+  has no tables to ask: its few given rows are read whole.
+-#}
+{% macro sessions_request_dates_filter(date_column) -%}
+    {%- if not (is_incremental() and execute) or model.resource_type == 'unit_test' -%}
+        {{ return('true') }}
+    {%- endif -%}
+    {%- set gap = var('session_gap_minutes') -%}
+    {%- set day_start = 'cast(rebuilt.date_day as timestamp)' -%}
+    {%- set query -%}
+        select
+            cast(min(span_start) as date) as first_date,
+            cast(max(span_end) as date) as last_date
+        from (
+            select
+                {{ dbt.dateadd('minute', -gap, day_start) }} as span_start,
+                {{ dbt.dateadd('minute', gap, dbt.dateadd('day', 1, day_start)) }} as span_end
+            from {{ ref('int_request_days_to_rebuild') }} as rebuilt
+            union all
+            select started_at as span_start, ended_at as span_end
+            from {{ this }}
+            where {{ touches_days_to_rebuild('started_at', 'ended_at') }}
+        ) as spans
+    {%- endset -%}
+    {%- set row = run_query(query).rows[0] -%}
+    {%- if row[0] is none -%}
+        {{ return('false') }}
+    {%- endif -%}
+    {{ return(date_column ~ " between cast('" ~ row[0] ~ "' as date) and cast('" ~ row[1] ~ "' as date)") }}
+{%- endmacro %}

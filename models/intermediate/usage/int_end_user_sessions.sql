@@ -19,7 +19,10 @@ requests as {{ inline_cte() }} (
         end_user_id,
         resource
     from {{ ref('int_requests_deduplicated') }}
-    where environment = 'production' and end_user_id is not null
+    where
+        environment = 'production'
+        and end_user_id is not null
+        and {{ sessions_request_dates_filter('request_date') }}
 ),
 
 {% if is_incremental() %}
