@@ -145,3 +145,49 @@
 {% macro duckdb__raise_error(message) -%}
     error({{ message }})
 {%- endmacro %}
+
+{#- Arrays of structs, for a recursive CTE that carries a group's rows in one row (Spark refuses
+    windows and aggregates over a recursive reference). fields: a dict of name -> expression,
+    in order. -#}
+{% macro struct_of(fields) -%}
+    {{ return(adapter.dispatch('struct_of', 'hourglass')(fields)) }}
+{%- endmacro %}
+{% macro default__struct_of(fields) -%}
+    named_struct({% for name, expression in fields.items() %}'{{ name }}', {{ expression }}{{ ', ' if not loop.last }}{% endfor %})
+{%- endmacro %}
+{% macro duckdb__struct_of(fields) -%}
+    struct_pack({% for name, expression in fields.items() %}{{ name }} := {{ expression }}{{ ', ' if not loop.last }}{% endfor %})
+{%- endmacro %}
+
+{#- Each element of an array mapped by an expression of `element` (a lambda). -#}
+{% macro array_map(array, element, expression) -%}
+    {{ return(adapter.dispatch('array_map', 'hourglass')(array, element, expression)) }}
+{%- endmacro %}
+{% macro default__array_map(array, element, expression) -%}
+    transform({{ array }}, {{ element }} -> {{ expression }})
+{%- endmacro %}
+{% macro duckdb__array_map(array, element, expression) -%}
+    list_transform({{ array }}, lambda {{ element }}: {{ expression }})
+{%- endmacro %}
+
+{#- The sum of a DECIMAL(18,2) expression of `element` over an array's elements (0 when empty). -#}
+{% macro array_sum_money(array, element, expression) -%}
+    {{ return(adapter.dispatch('array_sum_money', 'hourglass')(array, element, expression)) }}
+{%- endmacro %}
+{% macro default__array_sum_money(array, element, expression) -%}
+    aggregate({{ array }}, cast(0 as decimal(38, 2)), (total, {{ element }}) -> total + {{ expression }})
+{%- endmacro %}
+{% macro duckdb__array_sum_money(array, element, expression) -%}
+    coalesce(list_sum(list_transform({{ array }}, lambda {{ element }}: {{ expression }})), 0)
+{%- endmacro %}
+
+{#- One row per element of an array column (a select-list expression). -#}
+{% macro explode_array(array) -%}
+    {{ return(adapter.dispatch('explode_array', 'hourglass')(array)) }}
+{%- endmacro %}
+{% macro default__explode_array(array) -%}
+    explode({{ array }})
+{%- endmacro %}
+{% macro duckdb__explode_array(array) -%}
+    unnest({{ array }})
+{%- endmacro %}

@@ -10,7 +10,7 @@
     {%- set average_bill_why -%}
         case
             when complete_months_averaged = 0 then 'the month''s projected bill (no complete month yet)'
-            else 'the average bill of the last ' || cast(complete_months_averaged as varchar)
+            else 'the average bill of the last ' || cast(complete_months_averaged as {{ dbt.type_string() }})
                 || case when complete_months_averaged = 1 then ' complete month' else ' complete months' end
         end
     {%- endset %}
