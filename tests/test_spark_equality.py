@@ -5,8 +5,10 @@ DuckDB's raw schema, then export it as Parquet for Spark) and built on both
 engines: a full build, then an incremental batch with new days, a late file
 and a corrected export that empties a day. After each, every mart Spark wrote
 must equal DuckDB's: the same columns, types and rows, doubles to 1e-9
-relative. Slow (a local Spark), so it is marked `spark` and runs as its own
-command (README, "Spark"); it needs the `spark` extra and Java 17.
+relative (fct_bill_restatements excepted: Spark cannot snapshot; it must be
+absent). Minutes on a local Spark, so it is marked `spark` and the README's
+test command runs it on its own (`pytest -m spark`); it needs the `spark` extra
+and Java 17. The Spark builds run in this process, so both use one Spark.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from dbt.cli.main import dbtRunner
 
 from hourglass.generate import DemoConfig, generate
 from hourglass.loading import load_landing
@@ -32,11 +35,12 @@ from hourglass.settings import PROJECT_ROOT
 pytestmark = pytest.mark.spark
 
 RELATIVE_TOLERANCE = 1e-9
+# the marts Spark does not build (docs/spark.md): it must not have them
+NOT_ON_SPARK = {"fct_bill_restatements"}  # reads a dbt snapshot: Delta, Iceberg or Hudi only
 
 
 def _dbt_build(engine: str, root: Path) -> None:
-    env = {
-        **os.environ,
+    settings = {
         "HOURGLASS_ENGINE": engine,
         "HOURGLASS_WORK_PATH": str(root / "work.duckdb"),
         "HOURGLASS_RAW_PARQUET_DIR": str(root / "raw"),
@@ -45,9 +49,20 @@ def _dbt_build(engine: str, root: Path) -> None:
         "HOURGLASS_DBT_THREADS": "2",
     }
     (root / "spark" / "metastore").mkdir(parents=True, exist_ok=True)
-    command = [str(Path(sys.executable).parent / "dbt"), "build", "--quiet"]
-    command += ["--exclude-resource-type", "unit_test", "--target-path", str(root / engine)]
-    subprocess.run(command, cwd=PROJECT_ROOT, env=env, check=True)
+    # data and unit tests run on DuckDB in the rest of the suite; here the marts' rows are compared
+    arguments = ["build", "--quiet", "--exclude-resource-type", "unit_test", "test"]
+    arguments += ["--target-path", str(root / engine), "--project-dir", str(PROJECT_ROOT)]
+    arguments += ["--profiles-dir", str(PROJECT_ROOT)]
+    if engine == "duckdb":
+        dbt = str(Path(sys.executable).parent / "dbt")
+        subprocess.run([dbt, *arguments], env={**os.environ, **settings}, check=True)
+        return
+    # Spark in this process: the second build reuses the first one's Spark (one JVM start)
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in settings.items():
+            patch.setenv(name, value)
+        result = dbtRunner().invoke(arguments)
+    assert result.success, result.exception or result.result
 
 
 def _load(root: Path, batch: str) -> None:
@@ -108,6 +123,10 @@ def _differences(root: Path) -> list[str]:
         duck_types = [_type(str(d[1])) for d in duck.description]
         duck_rows = duck.fetchall()
         files = root / "spark" / "warehouse" / "marts.db" / mart
+        if mart in NOT_ON_SPARK:
+            if files.exists():
+                found.append(f"{mart}: built on Spark, which cannot snapshot")
+            continue
         if not files.exists():
             found.append(f"{mart}: not built on Spark")
             continue
@@ -141,7 +160,7 @@ def _day_from_one_csv(root: Path) -> tuple[str, Path]:
                group by 1 having count(distinct _file) = 1 and min(_file) like '%.csv.gz'
                order by 1 limit 1"""
         ).fetchall()[0]
-    return str(day), root / "landing" / "api_logs" / file
+    return str(day), root / "landing" / file
 
 
 def _requests_on(root: Path, day: str) -> int:
@@ -153,6 +172,8 @@ def _requests_on(root: Path, day: str) -> int:
 
 
 def test_marts_on_spark_equal_duckdbs_after_a_full_and_an_incremental_build(tmp_path):
+    if shutil.which("java") is None:
+        pytest.fail("Java is not installed: apt-get install -y openjdk-17-jre-headless (.ci/run)")
     started = time.monotonic()
     source, landing = tmp_path / "source", tmp_path / "landing"
     generate(DemoConfig(out=source, days=14, requests_per_day=150, accounts=20, seed=13))

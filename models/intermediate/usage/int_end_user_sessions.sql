@@ -1,5 +1,6 @@
+{#- Spark (plain Parquet: no row deletes) rebuilds the whole table: docs/spark.md says why. -#}
 {{ config(
-    materialized='incremental',
+    materialized='table' if target.type == 'spark' else 'incremental',
     incremental_strategy='replace_sessions',
     on_schema_change='fail',
 ) }}

@@ -49,7 +49,7 @@ final as (
             order by
                 top.money_at_stake_usd desc nulls last,
                 top.signal_severity asc,
-                top.health_score asc,
+                top.health_score asc nulls last,
                 top.account_id asc
         ) as {{ dbt.type_bigint() }}) as priority_rank,
         top.account_id,
