@@ -7,6 +7,7 @@ from typing import Any
 from dagster import AssetExecutionContext, Config
 from dagster_dbt import DagsterDbtTranslator, dbt_assets
 
+from hourglass.settings import Settings
 from orchestration.project import dbt_project
 from orchestration.resources import WRITER_POOL, LocalDbtCliResource
 
@@ -57,4 +58,6 @@ def hourglass_dbt_assets(
     # environment variable, not a var: a changed --vars makes dbt parse the whole
     # project, a changed env_var() only the files that read it.
     run = {"HOURGLASS_RUN_ID": context.run.run_id}
+    # Spark resolves a relative table location against its warehouse, not here
+    run["HOURGLASS_RAW_PARQUET_DIR"] = str(Settings.from_env().raw_parquet_dir)
     yield from dbt.cli(args, context=context, target_path=target, env=run).stream()
