@@ -46,6 +46,7 @@ import duckdb
 
 from hourglass.cli import nightly_command
 from hourglass.sql import sql_literal
+from orchestration.project import dbt_project
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -221,7 +222,9 @@ def run_size(label: str, requests: int, work_dir: Path, memory_limit: str) -> di
         source, landing, ignore=lambda d, names: [last_day] if d.endswith("api_logs") else []
     )
     nightly = nightly_command()  # the README's command
-    run_results = ROOT / "target" / "runs" / "nightly" / "run_results.json"  # the dbt step's
+    # the dbt step's (orchestration/assets/dbt.py)
+    run_results = dbt_project.project_dir / dbt_project.target_path / "runs" / "nightly"
+    run_results /= "run_results.json"
     results["full"] = measure(nightly, env, base / "full.log")
     results["sessions_full"] = sessions_seconds(run_results)
     shutil.copytree(source / "api_logs" / last_day, landing / "api_logs" / last_day)

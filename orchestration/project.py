@@ -6,6 +6,7 @@
 the virtualenv activated or dbt on PATH.
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -37,7 +38,14 @@ class LocalDbtPreparer(DbtProjectPreparer):
 # assets that read the marts from the working database when it is not DuckDB.
 ENGINE = Settings.from_env().engine
 
+# dbt's own DBT_TARGET_PATH, when set, moves the manifest and the runs' folders
+# too (the tests give each parallel worker its own).
 dbt_project = replace(
-    DbtProject(project_dir=PROJECT_ROOT, profiles_dir=PROJECT_ROOT), preparer=LocalDbtPreparer()
+    DbtProject(
+        project_dir=PROJECT_ROOT,
+        profiles_dir=PROJECT_ROOT,
+        target_path=os.environ.get("DBT_TARGET_PATH", "target"),
+    ),
+    preparer=LocalDbtPreparer(),
 )
 dbt_project.prepare_if_dev()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,8 +14,27 @@ import pyarrow.parquet as pq
 import pytest
 
 from hourglass.loading import Loader, plan_ids
+from hourglass.settings import PROJECT_ROOT
 
 PLANS = plan_ids(duckdb.connect())  # the plan catalogue seed's ids
+
+# pytest-xdist runs the tests in parallel workers (pyproject.toml): each gets its own
+# dbt target and log folders (its manifest, partial parse and the nightly job's runs),
+# which dbt, dagster-dbt and orchestration/project.py read from these variables. Set
+# before any test imports the Dagster definitions.
+if worker := os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ["DBT_TARGET_PATH"] = str(PROJECT_ROOT / "target" / f"pytest-{worker}")
+    os.environ["DBT_LOG_PATH"] = os.environ["DBT_TARGET_PATH"]
+DBT_TARGET = PROJECT_ROOT / os.environ.get("DBT_TARGET_PATH", "target")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Groups for pytest-xdist's loadgroup: a file's tests run on one worker (its
+    module fixtures are built once), and so do all the tests reading the demo
+    warehouse (a session fixture, built once per worker that asks for it)."""
+    for item in items:
+        group = "demo_warehouse" if "demo_warehouse" in item.fixturenames else item.path.name
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 class Landing:
@@ -83,12 +103,10 @@ def rows(con, sql: str) -> list[tuple]:
 def load_and_build(landing: Path, warehouse: Path, *dbt_arguments: str) -> None:
     """Load a landing zone into `warehouse`, then `dbt build --quiet` with the arguments
     (a selection: the tests that need a few marts, not the whole nightly job)."""
-    import os
     import subprocess
     import sys
 
     from hourglass.loading import load_landing
-    from hourglass.settings import PROJECT_ROOT
 
     with duckdb.connect(str(warehouse)) as con:
         load_landing(con, landing, "batch-1")
@@ -106,10 +124,9 @@ def dbt_manifest():
     import subprocess
 
     from hourglass.cli import prepare_command
-    from hourglass.settings import PROJECT_ROOT
 
     subprocess.run(prepare_command(), cwd=PROJECT_ROOT, check=True, capture_output=True)
-    return PROJECT_ROOT / "target" / "manifest.json"
+    return DBT_TARGET / "manifest.json"
 
 
 @pytest.fixture
@@ -159,8 +176,6 @@ class Demo:
 
     def settings(self):
         """This environment's settings (other variables as the process has them)."""
-        import os
-
         from hourglass.settings import Settings
 
         return Settings.from_env({**os.environ, **self.environment()})
