@@ -1,19 +1,35 @@
 {#-
-  Incremental builds of request-level models by day.
+  Incremental builds by day.
 
-  int_request_days_to_rebuild lists the days to recompute. Models
-  configured with incremental_strategy='replace_days' and day_column=<column>
-  delete those days and insert what their SQL produced for them, so a day that
-  lost all its rows is cleared too. The watermark (the newest change already
-  built) advances at the end of a dbt run only when the days model and every
-  incremental model succeeded: a failed or partial run rebuilds its days again.
+  A days model lists the days to recompute: int_request_days_to_rebuild for
+  the request-level models (the default), int_account_days_to_rebuild for the
+  account models, which pick its rows by a boolean column (config
+  days_to_rebuild=<model>, rebuild_where=<column>). Models configured with
+  incremental_strategy='replace_days' and day_column=<column> delete those days
+  and insert what their SQL produced for them, so a day that lost all its rows
+  is cleared too. The watermark (the newest change already built) advances at
+  the end of a dbt run only when the days models and every incremental model
+  succeeded: a failed or partial run rebuilds its days again.
 -#}
+
+{#- The query of the days the model being built rebuilds (one column, date_day). -#}
+{% macro days_to_rebuild_sql(node=none) -%}
+    {%- set settings = node.config if node is not none else config -%}
+    {%- set days_model = settings.get('days_to_rebuild') or 'int_request_days_to_rebuild' -%}
+    {%- set where = settings.get('rebuild_where') -%}
+    {%- if node is none -%}
+        {%- set relation = ref(days_model) -%}
+    {%- else -%}
+        {%- set relation = (graph.nodes.values() | selectattr('name', 'equalto', days_model) | first).relation_name -%}
+    {%- endif -%}
+    select date_day from {{ relation }}{% if where %} where {{ where }}{% endif %}
+{%- endmacro %}
 
 {% macro get_incremental_replace_days_sql(arg_dict) -%}
     {%- set day_column = config.require('day_column') -%}
     {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
     delete from {{ arg_dict['target_relation'] }}
-    where {{ day_column }} in (select date_day from {{ ref('int_request_days_to_rebuild') }});
+    where {{ day_column }} in ({{ days_to_rebuild_sql() }});
     insert into {{ arg_dict['target_relation'] }} ({{ columns }})
     select {{ columns }} from {{ arg_dict['temp_relation'] }}
 {%- endmacro %}
@@ -50,7 +66,7 @@
     {#- Spark runs one statement per call: the drop runs now, the insert is returned. -#}
     {%- set day_column = config.require('day_column') -%}
     {%- set days = run_query(
-        'select distinct date_day from ' ~ ref('int_request_days_to_rebuild') ~ ' order by 1'
+        'select distinct date_day from (' ~ days_to_rebuild_sql() ~ ') as days order by 1'
     ).columns[0].values() -%}
     {%- if days | length > 0 -%}
         {%- set partitions = [] -%}
@@ -70,11 +86,27 @@
     {%- if not is_incremental() -%}
         true
     {%- elif key is none -%}
-        {{ day_column }} in (select date_day from {{ ref('int_request_days_to_rebuild') }})
+        {{ day_column }} in ({{ days_to_rebuild_sql() }})
     {%- else -%}
         {{ key }} in (
             select {{ key }} from {{ relation }}
-            where {{ day_column }} in (select date_day from {{ ref('int_request_days_to_rebuild') }})
+            where {{ day_column }} in ({{ days_to_rebuild_sql() }})
+        )
+    {%- endif -%}
+{%- endmacro %}
+
+{#-
+  In an incremental build, keep only rows on or after `start`, an expression of
+  first_day (the first day to rebuild): the inputs that the windows ending on
+  the days to rebuild read, e.g. dbt.dateadd('day', -27, 'first_day').
+-#}
+{% macro since_days_to_rebuild(day_column, start='first_day') -%}
+    {%- if not is_incremental() -%}
+        true
+    {%- else -%}
+        {{ day_column }} >= (
+            select cast({{ start }} as date)
+            from (select min(date_day) as first_day from ({{ days_to_rebuild_sql() }}) as days) as bounds
         )
     {%- endif -%}
 {%- endmacro %}
@@ -85,7 +117,7 @@
         database=target.get('database'), schema='staging', identifier='request_build_watermark'))) }}
 {%- endmacro %}
 
-{#- on-run-end: record how far request changes are built, if everything that uses them succeeded. -#}
+{#- on-run-end: record how far loader changes are built, if everything that uses them succeeded. -#}
 {% macro record_request_watermark(results) -%}
     {%- if execute -%}
         {%- set succeeded = [] -%}
@@ -95,8 +127,8 @@
         {%- set required = [] -%}
         {%- set days = [] -%}
         {%- for node in graph.nodes.values() if node.resource_type == 'model' -%}
-            {%- if node.name == 'int_request_days_to_rebuild' -%}
-                {%- do days.append(node.relation_name) -%}
+            {%- if node.name in ('int_request_days_to_rebuild', 'int_account_days_to_rebuild') -%}
+                {%- do days.append('select changes_through from ' ~ node.relation_name) -%}
                 {%- do required.append(node.unique_id) -%}
             {%- elif node.config.materialized == 'incremental' -%}
                 {%- do required.append(node.unique_id) -%}
@@ -109,8 +141,8 @@
                 ~ type_utc_timestamp() ~ ')'
             ) -%}
             {%- do run_query(
-                'insert into staging.request_build_watermark select max(changes_through) from '
-                ~ days[0] ~ ' having max(changes_through) is not null'
+                'insert into staging.request_build_watermark select max(changes_through) from ('
+                ~ days | join(' union all ') ~ ') as days having max(changes_through) is not null'
             ) -%}
         {%- endif -%}
     {%- endif -%}
@@ -149,6 +181,5 @@
         or not tested.config.get('day_column') -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set days = graph.nodes.values() | selectattr('name', 'equalto', 'int_request_days_to_rebuild') | first -%}
-    {{ return(tested.config.get('day_column') ~ ' in (select date_day from ' ~ days.relation_name ~ ')') }}
+    {{ return(tested.config.get('day_column') ~ ' in (' ~ days_to_rebuild_sql(tested) ~ ')') }}
 {%- endmacro %}

@@ -43,7 +43,7 @@ def _tables(con) -> list[str]:
             where table_catalog = current_database()
               and table_type = 'BASE TABLE'
               and table_schema in {COMPARED_SCHEMAS}
-              and table_name not like '%request_days_to_rebuild%'
+              and table_name not like '%days_to_rebuild%'
               and table_name <> 'request_build_watermark'
             order by 1"""
     ).fetchall()
@@ -75,10 +75,17 @@ def batches(tmp_path_factory):
     _load(landing, warehouse, "batch-1")
     _dbt_build(warehouse)
 
-    # batch 2: three more days
+    # batch 2: three more days, and a plan change landed today for a past date
+    # (a source the account models read besides api_logs: every account-day is rebuilt)
     _move_api_log_days(source, landing, all_days[-5:-2])
+    (landing / "subscriptions" / "upgrades.csv").write_text(
+        "account_id,plan_id,effective_at,committed_monthly_usd\n"
+        f"acc_00002,developer,{all_days[3]} 12:00:00,\n"
+    )
     _load(landing, warehouse, "batch-2")
     _dbt_build(warehouse)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        after_plan_change = _account_days_rebuilt(con)
 
     # batch 3: the last days, the late file (an old day, with repeated request_ids),
     # and a corrected export that replaces an earlier file with fewer rows
@@ -97,7 +104,20 @@ def batches(tmp_path_factory):
     full = root / "full_refresh.duckdb"
     shutil.copy(warehouse, full)
     _dbt_build(full, "--full-refresh")
-    return warehouse, full, touched
+    return warehouse, full, touched, after_plan_change
+
+
+def _account_days_rebuilt(con) -> dict[str, set]:
+    """The account models' days to rebuild in the last build, by reach."""
+    rows = con.execute(
+        "select date_day, is_changed, is_month_to_date_dirty "
+        "from intermediate.int_account_days_to_rebuild"
+    ).fetchall()
+    return {
+        "carried": {r[0] for r in rows},
+        "changed": {r[0] for r in rows if r[1]},
+        "month_to_date": {r[0] for r in rows if r[2]},
+    }
 
 
 def _request_days(folder: Path, patterns: list[str]) -> set:
@@ -121,7 +141,7 @@ def _request_days(folder: Path, patterns: list[str]) -> set:
 
 
 def test_incremental_builds_equal_a_full_refresh_row_for_row(batches):
-    incremental, full, _ = batches
+    incremental, full, *_ = batches
     con = duckdb.connect(str(incremental), read_only=True)
     con.execute(f"attach '{full}' as full_refresh (read_only)")
     tables = _tables(con)
@@ -146,7 +166,7 @@ def test_incremental_builds_equal_a_full_refresh_row_for_row(batches):
 
 
 def test_later_batches_rebuilt_only_the_days_they_touched(batches):
-    incremental, _, touched = batches
+    incremental, _, touched, _ = batches
     con = duckdb.connect(str(incremental), read_only=True)
     rebuilt = con.execute(
         "select date_day from intermediate.int_request_days_to_rebuild"
@@ -157,6 +177,25 @@ def test_later_batches_rebuilt_only_the_days_they_touched(batches):
     assert len(touched) < days.fetchall()[0][0] / 3
     watermarks = con.execute("select count(*) from staging.request_build_watermark").fetchall()
     assert watermarks == [(3,)]
+
+
+def test_account_models_rebuilt_the_days_their_inputs_reach(batches):
+    incremental, _, touched, after_plan_change = batches
+    con = duckdb.connect(str(incremental), read_only=True)
+    calendar = sorted(
+        r[0] for r in con.execute("select date_day from intermediate.int_calendar_days").fetchall()
+    )
+    # batch 2 landed a past plan change: every day it had (all but the last two) was rebuilt
+    assert after_plan_change["changed"] == after_plan_change["carried"] == set(calendar[:-2])
+    # batch 3 changed requests only: their days, and every later day for the running totals
+    rebuilt = _account_days_rebuilt(con)
+    assert rebuilt["changed"] == touched
+    assert rebuilt["carried"] == {day for day in calendar if day >= min(touched)}
+    assert rebuilt["month_to_date"] == {
+        day
+        for day in rebuilt["carried"]
+        if any(t <= day and (t.year, t.month) == (day.year, day.month) for t in touched)
+    }
 
 
 def _failed_tests(warehouse: Path, target: Path, *extra: str) -> list[str]:
@@ -174,7 +213,7 @@ def _failed_tests(warehouse: Path, target: Path, *extra: str) -> list[str]:
 
 
 def test_nightly_tests_check_the_rebuilt_days_and_full_tests_every_day(batches, tmp_path):
-    incremental, _, touched = batches
+    incremental, _, touched, _ = batches
     work = tmp_path / "work.duckdb"
     shutil.copy(incremental, work)
     with duckdb.connect(str(work)) as con:

@@ -1,5 +1,16 @@
-{{ config(materialized='table') }}
--- A table, not a view: several models and tests read it, so it is computed once.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_days',
+    day_column='date_day',
+    days_to_rebuild='int_account_days_to_rebuild',
+    rebuild_where='is_month_to_date_dirty',
+    partition_by=day_partitions('date_day'),
+    on_schema_change='fail',
+) }}
+-- depends_on: {{ ref('int_account_days_to_rebuild') }}
+-- A table: several models and tests read it, so it is computed once.
+-- Incremental: a changed day changes its month to date, so the rest of its
+-- month is recomputed, from the months' whole inputs.
 -- Per account and day: the running month's value-metric quantities to date, the
 -- plan and commitment in effect at the end of the day, the bill on usage so far
 -- under the plan's price model, and the projection for the month (CONTRACT.md
@@ -13,14 +24,17 @@ with
 
 account_days as (
     select * from {{ ref('int_account_days') }}
+    where {{ since_days_to_rebuild('date_day', dbt.date_trunc('month', 'first_day')) }}
 ),
 
 usage as (
     select * from {{ ref('int_account_usage_daily') }}
+    where {{ since_days_to_rebuild('date_day', dbt.date_trunc('month', 'first_day')) }}
 ),
 
 end_users as (
     select * from {{ ref('int_end_users_daily') }}
+    where {{ since_days_to_rebuild('date_day', dbt.date_trunc('month', 'first_day')) }}
 ),
 
 applications as (
@@ -178,6 +192,7 @@ final as (
         {{ money('greatest(monthly_fee_usd + projected_usage_charge_usd, committed_monthly_usd)') }}
             as projected_bill_usd
     from priced
+    where {{ on_days_to_rebuild('date_day') }}
 )
 
 select * from final

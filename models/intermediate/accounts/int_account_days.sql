@@ -1,5 +1,16 @@
-{{ config(materialized='table') }}
--- A table, not a view: several models and tests read it, so it is computed once.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_days',
+    day_column='date_day',
+    days_to_rebuild='int_account_days_to_rebuild',
+    rebuild_where='is_changed',
+    partition_by=day_partitions('date_day'),
+    on_schema_change='fail',
+) }}
+-- depends_on: {{ ref('int_account_days_to_rebuild') }}
+-- A table: several models and tests read it, so it is computed once.
+-- Incremental: a day's rows change only when it joins or leaves the calendar,
+-- or when sign-ups change (then every day is rebuilt).
 -- One row per account and day, from the account's first sign-up day through
 -- as_of_date: the dense spine every account mart and rolling window uses.
 with
@@ -10,6 +21,7 @@ accounts as (
 
 calendar as (
     select * from {{ ref('int_calendar_days') }}
+    where {{ on_days_to_rebuild('date_day') }}
 ),
 
 final as (

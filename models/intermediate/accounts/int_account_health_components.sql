@@ -1,6 +1,16 @@
-{{ config(materialized='table') }}
--- A table, not a view: the health scores, lifecycle, signals and the health
--- mart all read it.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_days',
+    day_column='date_day',
+    days_to_rebuild='int_account_days_to_rebuild',
+    partition_by=day_partitions('date_day'),
+    on_schema_change='fail',
+) }}
+-- depends_on: {{ ref('int_account_days_to_rebuild') }}
+-- A table: the health scores, lifecycle, signals and the health mart all read it.
+-- Incremental: running totals carry a change to every later day, so every day
+-- from the first changed one is recomputed (int_account_days_to_rebuild); the
+-- 28-day distinct counts read only the days their windows reach.
 -- Per account and day, every day from the account's first sign-up through
 -- as_of_date: the health components of the contract's section 7 (windows end
 -- on and include date_day), and the running totals the lifecycle stage needs.
@@ -13,6 +23,7 @@ usage as (
 
 account_days as (
     select * from {{ ref('int_account_days') }}
+    where {{ on_days_to_rebuild('date_day') }}
 ),
 
 api_usage as (
@@ -45,7 +56,9 @@ active_pairs as (
         applications.developer_id
     from api_usage
     inner join applications on api_usage.app_id = applications.app_id
-    where applications.account_id is not null
+    where
+        applications.account_id is not null
+        and {{ since_days_to_rebuild('api_usage.date_day', dbt.dateadd('day', -27, 'first_day')) }}
 ),
 
 window_28d as (
@@ -192,6 +205,7 @@ final as (
         billable_requests_30d,
         billable_requests_prev_30d
     from components
+    where {{ on_days_to_rebuild('date_day') }}
 )
 
 select * from final

@@ -1,5 +1,14 @@
-{{ config(materialized='table') }}
--- A table, not a view: several models and tests read it, so it is computed once.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_days',
+    day_column='date_day',
+    days_to_rebuild='int_account_days_to_rebuild',
+    rebuild_where='is_changed',
+    partition_by=day_partitions('date_day'),
+    on_schema_change='fail',
+) }}
+-- depends_on: {{ ref('int_account_days_to_rebuild') }}
+-- Incremental: a day is recomputed only when its own inputs changed.
 -- Per account and day (every day from its first sign-up through as_of_date):
 -- requests by environment and outcome, billable data, and who was active.
 -- Requests count for an account through the owner of the calling application.
@@ -7,14 +16,17 @@ with
 
 account_days as (
     select * from {{ ref('int_account_days') }}
+    where {{ on_days_to_rebuild('date_day') }}
 ),
 
 usage as (
     select * from {{ ref('int_api_usage_daily') }}
+    where {{ on_days_to_rebuild('date_day') }}
 ),
 
 end_users as (
     select * from {{ ref('int_end_users_daily') }}
+    where {{ on_days_to_rebuild('date_day') }}
 ),
 
 applications as (

@@ -1,18 +1,31 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_days',
+    day_column='date_day',
+    days_to_rebuild='int_account_days_to_rebuild',
+    partition_by=day_partitions('date_day'),
+    on_schema_change='fail',
+) }}
+-- depends_on: {{ ref('int_account_days_to_rebuild') }}
 -- Per account and day, every day from the account's first sign-up through
 -- as_of_date: the health components of the contract's section 7, each
--- component's points, the score, band and lifecycle stage.
+-- component's points, the score, band and lifecycle stage. Incremental, on the
+-- days int_account_health_components rebuilds.
 with
 
 components as (
     select * from {{ ref('int_account_health_components') }}
+    where {{ on_days_to_rebuild('date_day') }}
 ),
 
 scores as (
     select * from {{ ref('int_account_health_scores') }}
+    where {{ on_days_to_rebuild('date_day') }}
 ),
 
 lifecycle as (
     select * from {{ ref('int_account_lifecycle_daily') }}
+    where {{ on_days_to_rebuild('date_day') }}
 ),
 
 final as (
