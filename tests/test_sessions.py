@@ -17,12 +17,12 @@ from conftest import Landing
 from hourglass.loading import load_landing
 from hourglass.settings import PROJECT_ROOT
 
-# the session models, what they read, and every incremental model (so that the
+# the session models and every incremental model, with what they read (so that the
 # watermark advances and the next build is incremental)
 SELECTION = [
     "+fct_end_user_sessions",
     "+fct_funnel_l10_end_users",
-    "config.materialized:incremental",
+    "+config.materialized:incremental",
 ]
 SESSION_TABLES = (
     "intermediate.int_end_user_sessions",

@@ -55,8 +55,14 @@ tail_bounds as (
     where usage.date_day not in (select request_days.date_day from request_days)
 ),
 
+-- (Spark's day sequences refuse an empty range)
+tail_range as (
+    select * from tail_bounds
+    where first_day <= last_day
+),
+
 tail_days as (
-    {{ days_between('tail_bounds', 'first_day', 'last_day') }}
+    {{ days_between('tail_range', 'first_day', 'last_day') }}
 ),
 
 changed_days as (
