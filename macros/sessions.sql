@@ -16,14 +16,21 @@
 -#}
 
 {#- Does the span from start_column to end_column (timestamps) come within the gap of a day to rebuild? -#}
-{% macro touches_days_to_rebuild(start_column, end_column) -%}
+{#- The window a day to rebuild (a row `rebuilt` of int_request_days_to_rebuild) reaches:
+    (start, end) timestamp expressions, the day widened by the gap on both sides. -#}
+{% macro rebuilt_day_window() -%}
     {%- set gap = var('session_gap_minutes') -%}
     {%- set day_start = 'cast(rebuilt.date_day as timestamp)' -%}
+    {{ return((dbt.dateadd('minute', -gap, day_start), dbt.dateadd('minute', gap, dbt.dateadd('day', 1, day_start)))) }}
+{%- endmacro %}
+
+{% macro touches_days_to_rebuild(start_column, end_column) -%}
+    {%- set window = rebuilt_day_window() -%}
     exists (
         select 1 from {{ ref('int_request_days_to_rebuild') }} as rebuilt
         where
-            {{ start_column }} <= {{ dbt.dateadd('minute', gap, dbt.dateadd('day', 1, day_start)) }}
-            and {{ end_column }} >= {{ dbt.dateadd('minute', -gap, day_start) }}
+            {{ start_column }} <= {{ window[1] }}
+            and {{ end_column }} >= {{ window[0] }}
     )
 {%- endmacro %}
 
@@ -52,16 +59,15 @@
     {%- if not (is_incremental() and execute) or model.resource_type == 'unit_test' -%}
         {{ return('true') }}
     {%- endif -%}
-    {%- set gap = var('session_gap_minutes') -%}
-    {%- set day_start = 'cast(rebuilt.date_day as timestamp)' -%}
+    {%- set window = rebuilt_day_window() -%}
     {%- set query -%}
         select
             cast(min(span_start) as date) as first_date,
             cast(max(span_end) as date) as last_date
         from (
             select
-                {{ dbt.dateadd('minute', -gap, day_start) }} as span_start,
-                {{ dbt.dateadd('minute', gap, dbt.dateadd('day', 1, day_start)) }} as span_end
+                {{ window[0] }} as span_start,
+                {{ window[1] }} as span_end
             from {{ ref('int_request_days_to_rebuild') }} as rebuilt
             union all
             select started_at as span_start, ended_at as span_end
