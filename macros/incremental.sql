@@ -29,7 +29,7 @@
     {%- set day_column = config.require('day_column') -%}
     {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
     delete from {{ arg_dict['target_relation'] }}
-    where {{ day_column }} in ({{ days_to_rebuild_sql() }});
+    where {{ rebuilt_days_predicate(day_column) }};
     insert into {{ arg_dict['target_relation'] }} ({{ columns }})
     select {{ columns }} from {{ arg_dict['temp_relation'] }}
 {%- endmacro %}
@@ -79,18 +79,95 @@
 {%- endmacro %}
 
 {#-
+  Literal bounds. The days models are built before the models that read them
+  (a ref upstream), so a build looks the days' bounds up before the model runs
+  and writes them into its SQL as literals: DuckDB then skips the row groups,
+  and Spark the day partitions, outside them, which bounds that a subquery
+  yields do not allow. Where there are no tables to ask (parsing, a unit test,
+  whose inputs are given rows), lookup_row returns none and the callers fall
+  back to reading the days in a subquery.
+-#}
+
+{#- The one row of `query`, run now, or none where there are no tables to ask. -#}
+{% macro lookup_row(query) -%}
+    {%- if not execute or model.resource_type == 'unit_test' -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return(run_query(query).rows[0]) }}
+{%- endmacro %}
+
+{#-
+  date_column from `first` through `last` (dates looked up, written as
+  literals; no upper bound when last is none), or false when first is none
+  (no days).
+-#}
+{% macro literal_date_range(date_column, first, last=none) -%}
+    {%- if first is none -%}
+        {{ return('false') }}
+    {%- elif last is none -%}
+        {{ return(date_column ~ ' >= ' ~ date_literal(first)) }}
+    {%- endif -%}
+    {{ return(date_column ~ ' between ' ~ date_literal(first) ~ ' and ' ~ date_literal(last)) }}
+{%- endmacro %}
+
+{#- A looked-up date (a datetime on an adapter that types it so: its first ten characters) as a literal. -#}
+{% macro date_literal(day) -%}
+    cast('{{ (day | string)[:10] }}' as date)
+{%- endmacro %}
+
+{#-
+  The query of the days to rebuild of the model being built (or of `node`)
+  as one row: lower_bound, the first day or `start`, an expression of
+  first_day (e.g. dbt.dateadd('day', -27, 'first_day')); last_day; and
+  is_contiguous, whether the days run without a gap from the first to the last.
+-#}
+{% macro days_to_rebuild_bounds_sql(start='first_day', node=none) -%}
+    select
+        cast({{ start }} as date) as lower_bound,
+        last_day,
+        cast({{ dbt.dateadd('day', 'cast(day_count - 1 as integer)', 'first_day') }} as date) = last_day
+            as is_contiguous
+    from (
+        select
+            min(date_day) as first_day,
+            max(date_day) as last_day,
+            count(distinct date_day) as day_count
+        from ({{ days_to_rebuild_sql(node) }}) as days
+    ) as bounds
+{%- endmacro %}
+
+{#-
+  date_column is a day to rebuild of the model being built (or of `node`):
+  between the days' literal bounds, which prune the scan, and, only when the
+  days have gaps, also in the days (a semi-join with the small days model,
+  probed by the rows within the bounds alone). A literal list of the days
+  would be exact too, but as long as the days are many (a full history).
+-#}
+{% macro rebuilt_days_predicate(day_column, node=none) -%}
+    {%- set bounds = lookup_row(days_to_rebuild_bounds_sql(node=node)) -%}
+    {%- if bounds is none -%}
+        {{ day_column }} in ({{ days_to_rebuild_sql(node) }})
+    {%- else -%}
+        {{ literal_date_range(day_column, bounds[0], bounds[1]) }}
+        {%- if bounds[0] is not none and not bounds[2] %} and {{ day_column }} in ({{ days_to_rebuild_sql(node) }}){% endif -%}
+    {%- endif -%}
+{%- endmacro %}
+
+{#-
   In an incremental build, keep only rows of the days to rebuild; with key and
-  relation, keep every row whose key has some row of `relation` on those days.
+  relation, keep every row whose key has some row of `relation` on those days
+  (the scan of `relation` is bounded by the days, the other one cannot be: a
+  key's rows may lie on any day).
 -#}
 {% macro on_days_to_rebuild(day_column, key=none, relation=none) -%}
     {%- if not is_incremental() -%}
         true
     {%- elif key is none -%}
-        {{ day_column }} in ({{ days_to_rebuild_sql() }})
+        {{ rebuilt_days_predicate(day_column) }}
     {%- else -%}
         {{ key }} in (
             select {{ key }} from {{ relation }}
-            where {{ day_column }} in ({{ days_to_rebuild_sql() }})
+            where {{ rebuilt_days_predicate(day_column) }}
         )
     {%- endif -%}
 {%- endmacro %}
@@ -98,16 +175,20 @@
 {#-
   In an incremental build, keep only rows on or after `start`, an expression of
   first_day (the first day to rebuild): the inputs that the windows ending on
-  the days to rebuild read, e.g. dbt.dateadd('day', -27, 'first_day').
+  the days to rebuild read, e.g. dbt.dateadd('day', -27, 'first_day'). No upper
+  bound: a window ending on a day to rebuild reads no later day, but a model
+  may read the complement (`not since_days_to_rebuild(...)`: days before).
 -#}
 {% macro since_days_to_rebuild(day_column, start='first_day') -%}
     {%- if not is_incremental() -%}
         true
     {%- else -%}
-        {{ day_column }} >= (
-            select cast({{ start }} as date)
-            from (select min(date_day) as first_day from ({{ days_to_rebuild_sql() }}) as days) as bounds
-        )
+        {%- set bounds = lookup_row(days_to_rebuild_bounds_sql(start)) -%}
+        {%- if bounds is none -%}
+            {{ day_column }} >= (select lower_bound from ({{ days_to_rebuild_bounds_sql(start) }}) as bounds)
+        {%- else -%}
+            {{ literal_date_range(day_column, bounds[0]) }}
+        {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
 
@@ -181,5 +262,9 @@
         or not tested.config.get('day_column') -%}
         {{ return(none) }}
     {%- endif -%}
-    {{ return(tested.config.get('day_column') ~ ' in (' ~ days_to_rebuild_sql(tested) ~ ')') }}
+    {#- not built (dbt compile or docs generate before a build): no days to look up, nor to test -#}
+    {%- if adapter.get_relation(tested.database, tested.schema, tested.alias) is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return(rebuilt_days_predicate(tested.config.get('day_column'), tested)) }}
 {%- endmacro %}

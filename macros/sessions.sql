@@ -50,13 +50,12 @@
   A predicate on date_column (a request's date) that an incremental sessions
   build's requests satisfy: the dates of the days to rebuild widened by the gap,
   and of the spans of the sessions that touch them (true on a full build, false
-  when nothing is rebuilt). The bounds are literals, found before the model
-  runs, so that DuckDB skips row groups and Spark prunes day partitions: a
-  one-day build reads the requests of a few days, not all of them. A unit test
-  has no tables to ask: its few given rows are read whole.
+  when nothing is rebuilt), as literal bounds (lookup_row, macros/incremental.sql)
+  so that a one-day build reads the requests of a few days, not all of them. A
+  unit test has no tables to ask: its few given rows are read whole.
 -#}
 {% macro sessions_request_dates_filter(date_column) -%}
-    {%- if not (is_incremental() and execute) or model.resource_type == 'unit_test' -%}
+    {%- if not is_incremental() -%}
         {{ return('true') }}
     {%- endif -%}
     {%- set window = rebuilt_day_window() -%}
@@ -75,9 +74,6 @@
             where {{ touches_days_to_rebuild('started_at', 'ended_at') }}
         ) as spans
     {%- endset -%}
-    {%- set row = run_query(query).rows[0] -%}
-    {%- if row[0] is none -%}
-        {{ return('false') }}
-    {%- endif -%}
-    {{ return(date_column ~ " between cast('" ~ row[0] ~ "' as date) and cast('" ~ row[1] ~ "' as date)") }}
+    {%- set row = lookup_row(query) -%}
+    {{ return('true' if row is none else literal_date_range(date_column, row[0], row[1])) }}
 {%- endmacro %}
