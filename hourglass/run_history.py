@@ -13,7 +13,8 @@ class RunRecord:
     run_id: str
     job_name: str
     started_at: float | None  # unix seconds
-    status: str  # publishing, then published | publish_failed; or failed: <step>
+    # publishing, then published | publish_failed; built (Spark: no publish step); or failed: <step>
+    status: str
     # checks_failed counts every check that did not pass (warned or failed)
     rows_read: int = 0
     rows_loaded: int = 0

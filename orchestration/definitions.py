@@ -8,6 +8,7 @@ from orchestration.assets.growth_reports import growth_report
 from orchestration.assets.publish import published_warehouse
 from orchestration.assets.raw import raw_assets
 from orchestration.assets.reports import funnel_hourglass
+from orchestration.assets.run_record import recorded_run
 from orchestration.jobs import nightly_job, rebuild_days_job
 from orchestration.project import ENGINE
 from orchestration.resources import WorkingDatabase, dbt_resource
@@ -16,9 +17,15 @@ from orchestration.sensors import landing_files_sensor
 
 # They read the marts from the working database; on Spark BI reads them where dbt built them.
 DUCKDB_ONLY = [funnel_hourglass, growth_report, published_warehouse, delivered_alerts]
+# Publishing records the run on DuckDB; on Spark this step does.
+SPARK_ONLY = [recorded_run]
 
 defs = Definitions(
-    assets=[*raw_assets, hourglass_dbt_assets, *(DUCKDB_ONLY if ENGINE == "duckdb" else [])],
+    assets=[
+        *raw_assets,
+        hourglass_dbt_assets,
+        *(DUCKDB_ONLY if ENGINE == "duckdb" else SPARK_ONLY),
+    ],
     jobs=[nightly_job, rebuild_days_job],
     schedules=[nightly_schedule],
     sensors=[landing_files_sensor],

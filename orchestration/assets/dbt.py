@@ -61,3 +61,10 @@ def hourglass_dbt_assets(
     # Spark resolves a relative table location against its warehouse, not here
     run["HOURGLASS_RAW_PARQUET_DIR"] = str(Settings.from_env().raw_parquet_dir)
     yield from dbt.cli(args, context=context, target_path=target, env=run).stream()
+
+
+# What BI reads: the published file's tables on DuckDB, the `marts` schema on Spark.
+MART_KEYS = sorted(
+    (key for key in hourglass_dbt_assets.keys if key.path[0] == "marts"),
+    key=lambda key: key.to_user_string(),
+)

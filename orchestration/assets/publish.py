@@ -5,17 +5,12 @@ from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, ass
 
 from hourglass.publish import publish
 from hourglass.run_history import record_run, set_status
-from orchestration.assets.dbt import hourglass_dbt_assets
+from orchestration.assets.dbt import MART_KEYS
 from orchestration.assets.growth_reports import growth_report
 from orchestration.assets.reports import funnel_hourglass
 from orchestration.bookkeeping import run_record
 from orchestration.project import dbt_project
 from orchestration.resources import WRITER_POOL, WorkingDatabase
-
-MART_KEYS = sorted(
-    (key for key in hourglass_dbt_assets.keys if key.path[0] == "marts"),
-    key=lambda key: key.to_user_string(),
-)
 
 
 @asset(
