@@ -8,9 +8,8 @@
 -#}
 {% snapshot snp_account_bills_monthly %}
     {%- set run_id = env_var('HOURGLASS_RUN_ID', '') -%}
-    {#- dbt-spark snapshots need Delta, Iceberg or Hudi tables (docs/spark.md) -#}
+    {#- on Spark: macros/spark_snapshots.sql (plain Parquet tables) -#}
     {{ config(
-        enabled=target.type != 'spark',
         schema='snapshots',
         unique_key=['account_id', 'month_start'],
         strategy='check',
@@ -21,7 +20,7 @@
         account_id,
         month_start,
         bill_usd,
-        cast({{ "'" ~ run_id ~ "'" if run_id else 'null' }} as varchar)
+        cast({{ "'" ~ run_id ~ "'" if run_id else 'null' }} as {{ dbt.type_string() }})
             as published_version
     from {{ ref('fct_account_billing_monthly') }}
     where is_month_complete

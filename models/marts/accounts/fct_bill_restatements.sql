@@ -1,5 +1,3 @@
-{#- it reads a snapshot, which Spark does not build (docs/spark.md) -#}
-{{ config(enabled=target.type != 'spark') }}
 -- Every change to the bill of a month already complete (CONTRACT.md section 3):
 -- one row per account, month and version that changed its bill_usd, from the
 -- snapshot of the monthly bills, so finance sees every change to a month it
