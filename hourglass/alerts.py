@@ -1,5 +1,5 @@
-"""Alerts: new sales signals and failed runs delivered where people work (the
-contract's section 9).
+"""Alerts: new sales signals and failed runs delivered where people work
+(docs/customer_success_guide.md, "Alerts").
 
 Destinations are declared in one YAML file (the HOURGLASS_ALERTS_CONFIG
 setting), validated by `AlertsConfig`: Slack incoming webhooks, generic JSON

@@ -1,4 +1,4 @@
-"""The landing-zone contract (CONTRACT.md section 1) as data.
+"""The landing-zone contract (docs/landing_zone.md) as data.
 
 The loader, the demo-data generator and the tests all read the sources from
 here, so a column is declared once.

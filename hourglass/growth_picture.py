@@ -1,7 +1,7 @@
 """The growth pictures: a retention triangle (heat map of weekly sign-up cohorts)
 and a growth-accounting bar chart, as one standalone HTML file (inline SVG, no
 scripts), rendered from marts.fct_retention and marts.fct_growth_accounting
-(the contract's section 8)."""
+(docs/metrics.md, "Retention, growth accounting and stickiness")."""
 
 from __future__ import annotations
 

@@ -135,10 +135,10 @@ def layers(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date) -> list
 
 
 def session_figures(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date):
-    """Layer 10's sessions over the range (the contract's section 5): sessions
-    started per day, averaged over the range's days, and the median minutes from
-    first to last request of all sessions started in the range (not an average
-    of daily medians); None when no session started."""
+    """Layer 10's sessions over the range (docs/analyst_guide.md, "End-user
+    sessions"): sessions started per day, averaged over the range's days, and the
+    median minutes from first to last request of all sessions started in the range
+    (not an average of daily medians); None when no session started."""
     per_day, median = con.execute(
         """
         select

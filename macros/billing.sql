@@ -1,4 +1,4 @@
-{#- Billing rules of CONTRACT.md section 3, written once. -#}
+{#- Billing rules (docs/metrics.md, "Value metrics and bills"), written once. -#}
 
 {#-
   Is the plan period (a relation alias with valid_from, valid_to) the one in
@@ -70,9 +70,10 @@
 {%- endmacro %}
 
 {#-
-  The month's usage charge on `quantity` of the plan's value metric (the
-  contract's section 3), for a row carrying the columns of int_plans and left
-  joined to the tier holding the quantity (`tier`, see holds_quantity):
+  The month's usage charge on `quantity` of the plan's value metric
+  (docs/metrics.md, "Value metrics and bills"), for a row carrying the columns
+  of int_plans and left joined to the tier holding the quantity (`tier`, see
+  holds_quantity):
   per_block bills the blocks over the included quantity; graduated adds the
   charges of the tiers below (charge_below_usd) to the part of quantity in its
   own tier; volume prices all of the quantity at its tier.

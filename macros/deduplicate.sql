@@ -1,7 +1,7 @@
 {#-
-  The contract's rule for repeated rows (CONTRACT.md section 1): of the copies
-  of `key`, the one with the earliest `ordered_by` wins, then the first file by
-  relative path in byte order, then the first row. 1 marks the winner.
+  The rule for repeated rows (docs/landing_zone.md, "Value rules", repeats): of
+  the copies of `key`, the one with the earliest `ordered_by` wins, then the first
+  file by relative path in byte order, then the first row. 1 marks the winner.
   file_column and row_column name the landing file and row where staging renamed them.
 -#}
 {% macro first_copy_rank(key, ordered_by, file_column='_file', row_column='_row_number') -%}

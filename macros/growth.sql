@@ -1,4 +1,4 @@
-{#- Retention, growth accounting and stickiness (CONTRACT.md section 8), declared once. -#}
+{#- Retention, growth accounting and stickiness (docs/metrics.md), declared once. -#}
 
 {#- The entities whose activity the growth marts count, and the periods they count it in. -#}
 {% macro growth_entity_types() -%}

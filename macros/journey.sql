@@ -1,6 +1,6 @@
 {#-
   The stages of the developer journey in order, each with the milestone column
-  of fct_developer_journey that marks it (CONTRACT.md section 6).
+  of fct_developer_journey that marks it (docs/metrics.md, "Developer journey").
 -#}
 {% macro journey_stages() -%}
     {{ return([

@@ -1,10 +1,11 @@
 {#-
   Generic test on seeds/plan_tiers.csv (`model`) against the plan catalogue
-  (`plans`), the contract's section 2: every graduated or volume plan has
-  tiers numbered 1, 2, 3, ... whose up_to_quantity increases, empty on the last
-  tier only; tiers belong to graduated or volume plans of the catalogue. A
-  problem stops the run with one error naming every plan at fault and why
-  (a failing test would only count rows).
+  (`plans`; docs/customer_success_guide.md, "Price models, each with a worked
+  bill"): every graduated or volume plan has tiers numbered 1, 2, 3, ... whose
+  up_to_quantity increases, empty on the last tier only; tiers belong to
+  graduated or volume plans of the catalogue. A problem stops the run with one
+  error naming every plan at fault and why (a failing test would only count
+  rows).
 -#}
 {% test valid_price_tiers(model, plans) %}
 with

@@ -89,8 +89,9 @@ def test_every_per_block_bill_follows_the_plan_catalogue(con):
 
 
 def tier_charges(quantity: Decimal, model: str, tiers: list[tuple]) -> list[Decimal]:
-    """The charge of each tier that bills a quantity, by the contract's section 3, in
-    Decimal: every tier it reaches (graduated) or the one tier that holds it (volume)."""
+    """The charge of each tier that bills a quantity (docs/metrics.md, "Value metrics
+    and bills"), in Decimal: every tier it reaches (graduated) or the one tier that
+    holds it (volume)."""
     charges, below = [], Decimal(0)
     for up_to, unit_price, flat_fee in tiers:
         if quantity <= below:

@@ -1,5 +1,5 @@
 """Real-world files the loader once got wrong (tests/field_cases/<case>/landing/...),
-each with what the contract's value rules (section 1.1) say should happen."""
+each with what the value rules (docs/landing_zone.md, "Value rules") say should happen."""
 
 from __future__ import annotations
 

@@ -45,7 +45,7 @@ def requests(con, where: str = "true") -> list[tuple]:
     return rows(con, f"select {REQUEST} from raw.api_logs where {where} order by requested_at")
 
 
-# --- the field cases (CONTRACT.md 1.2; what each should give is in its README) ---------
+# --- the field cases (docs/formats.md; what each should give is in its README) ---------
 
 
 def test_nginx_json_field_case(con, landing, load):

@@ -1,6 +1,6 @@
 """Retention, revenue retention, growth accounting, stickiness and the funnel
-breakdown (the contract's section 8) on a hand-computed landing zone, and
-their invariants on the demo warehouse."""
+breakdown (docs/metrics.md, "Retention, growth accounting and stickiness") on a
+hand-computed landing zone, and their invariants on the demo warehouse."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The raw loader against CONTRACT.md section 1, on small hand-written files."""
+"""The raw loader against docs/landing_zone.md, on small hand-written files."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """No input file makes the loader raise, and every file keeps
-rows read = rows loaded + rows rejected (CONTRACT.md section 1.1)."""
+rows read = rows loaded + rows rejected (docs/landing_zone.md, "Rows, rejects and
+files")."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The loader's reading options and defaults that a format configuration builds on:
 delimiters, decimal commas, missing-value spellings, JSON arrays per line, line
-prefixes and the plausible timestamp window (CONTRACT.md section 1.1)."""
+prefixes and the plausible timestamp window (docs/landing_zone.md, "Value rules")."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The price tiers are checked before anything is priced: `dbt build` stops with one
 error naming each graduated or volume plan whose tiers are missing or out of order
-(the contract's section 2)."""
+(docs/customer_success_guide.md, "Price models, each with a worked bill")."""
 
 from __future__ import annotations
 

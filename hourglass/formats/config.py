@@ -1,4 +1,4 @@
-"""The format configuration schema (CONTRACT.md section 1.2), read from YAML.
+"""The format configuration schema (docs/formats.md), read from YAML.
 
 A landing sub-folder may hold `_format.yml`: a named preset shipped in
 `presets/`, the user's own mapping, or a preset with overrides. Every key is

@@ -1,5 +1,6 @@
 """Which format configuration reads a landing file: the nearest `_format.yml` at or
-above the file within its source folder (CONTRACT.md section 1.2)."""
+above the file within its source folder (docs/formats.md, "Which configuration
+applies to a file")."""
 
 from __future__ import annotations
 

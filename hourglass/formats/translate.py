@@ -2,7 +2,7 @@
 
 Every expression works on the whole scanned relation at once (set-based) and
 never raises: a value the mapping cannot convert is passed on unchanged, so the
-loader's value rules (CONTRACT.md section 1.1) reject it naming the column, and
+loader's value rules (docs/landing_zone.md) reject it naming the column, and
 a value the mapping cannot find is missing, so a required column is rejected as
 `missing required value`, never guessed.
 

@@ -1,4 +1,4 @@
-"""Load landing files into the DuckDB `raw` schema (CONTRACT.md sections 1 and 1.1).
+"""Load landing files into the DuckDB `raw` schema (docs/landing_zone.md).
 
 Each file goes through discovery (discovery.py), a reader (readers.py), the column
 choice of its FileFormat (layout.py), the value rules in one set-based SQL pass

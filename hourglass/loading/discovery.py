@@ -1,4 +1,5 @@
-"""Which files of a landing source folder are data (CONTRACT.md sections 1 and 1.1)."""
+"""Which files of a landing source folder are data (docs/landing_zone.md,
+"Folders and files")."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ A load runs, per file:
 2. the `FileFormat` chooses, for every contract column, a `ColumnSource`: a
    SQL expression over `_scan` giving the landed value, and its kind;
 3. the validator (`validation.py`) types and checks every column in one
-   set-based pass (CONTRACT.md section 1.1) and the commit writes the rows.
+   set-based pass (docs/landing_zone.md, "Value rules") and the commit writes the rows.
 
 `FileFormat()` is the contract's own layout: each contract column is the file's
 field of the same name (case-insensitive), UTF-8, the contract's missing-value
@@ -28,8 +28,8 @@ from hourglass.contract import Source
 from hourglass.loading.results import FileRejected
 from hourglass.sql import quote_identifier
 
-# The contract's missing-value spellings (section 1.1), compared after trimming
-# and lower-casing; an empty value is always missing.
+# The contract's missing-value spellings (docs/landing_zone.md, "Value rules"),
+# compared after trimming and lower-casing; an empty value is always missing.
 MISSING_VALUES: tuple[str, ...] = ("null", "none", "nan", "n/a", "\\n", "-")
 
 Kind = Literal["text", "json", "native"]

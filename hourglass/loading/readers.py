@@ -26,8 +26,8 @@ from hourglass.loading.layout import ColumnSource, ReadOptions, Scan, text_field
 from hourglass.loading.results import FileRejected
 from hourglass.sql import quote_identifier, sql_literal
 
-# Records up to 64 MiB load (CONTRACT.md section 1.1); a longer one is rejected as
-# `record too large`. DuckDB sizes its read buffer from this limit.
+# Records up to 64 MiB load (docs/landing_zone.md, "Value rules"); a longer one is
+# rejected as `record too large`. DuckDB sizes its read buffer from this limit.
 MAX_RECORD_BYTES = 64 * 1024 * 1024 + 1024
 _JSON_DELIMITER = "\x1f"  # a byte that never occurs in JSON text: one column per line
 _DELIMITERS = (",", ";", "\t", "|")

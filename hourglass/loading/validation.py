@@ -1,4 +1,4 @@
-"""The value rules as one set-based SQL statement (CONTRACT.md sections 1 and 1.1).
+"""The value rules as one set-based SQL statement (docs/landing_zone.md).
 
 `checked_sql` turns a source's contract columns and the file's ColumnSources into a
 SELECT over `_scan` yielding `_row_number`, every contract column typed, and the
@@ -75,8 +75,9 @@ _EXPECTED = {
 
 @dataclass(frozen=True)
 class Plausible:
-    """The window a landed timestamp must fall in (section 1.1): not before
-    `earliest` (UTC) and not more than `days_ahead` days after the load."""
+    """The window a landed timestamp must fall in (docs/landing_zone.md, "Value
+    rules"): not before `earliest` (UTC) and not more than `days_ahead` days after
+    the load."""
 
     earliest: dt.datetime = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
     days_ahead: float = 2.0

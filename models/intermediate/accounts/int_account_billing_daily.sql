@@ -13,9 +13,10 @@
 -- month is recomputed, from the months' whole inputs.
 -- Per account and day: the running month's value-metric quantities to date, the
 -- plan and commitment in effect at the end of the day, the bill on usage so far
--- under the plan's price model, and the projection for the month (CONTRACT.md
--- section 3, with days_elapsed counted through the day). The monthly bill is
--- this row on the month's last day, or on as_of_date for the running month.
+-- under the plan's price model, and the projection for the month (docs/metrics.md,
+-- "Value metrics and bills", with days_elapsed counted through the day). The
+-- monthly bill is this row on the month's last day, or on as_of_date for the
+-- running month.
 {%- set next_month = dbt.dateadd('month', 1, 'month_start') %}
 {%- set month_to_date -%}
     partition by account_id, month_start order by date_day rows between unbounded preceding and current row

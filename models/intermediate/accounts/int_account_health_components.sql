@@ -12,8 +12,9 @@
 -- from the first changed one is recomputed (int_account_days_to_rebuild); the
 -- 28-day distinct counts read only the days their windows reach.
 -- Per account and day, every day from the account's first sign-up through
--- as_of_date: the health components of the contract's section 7 (windows end
--- on and include date_day), and the running totals the lifecycle stage needs.
+-- as_of_date: the health components (docs/metrics.md, "Account health and sales
+-- signals"; windows end on and include date_day), and the running totals the
+-- lifecycle stage needs.
 {%- set urgent_hours = var('signal_thresholds')['support_urgent_open_hours'] %}
 with
 

@@ -1,5 +1,6 @@
--- Per account and day: the lifecycle stage of the contract's section 7, the
--- last that applies of signed_up, activated, adopted, expanding and dormant.
+-- Per account and day: the lifecycle stage (docs/metrics.md, "Account health
+-- and sales signals"), the last that applies of signed_up, activated, adopted,
+-- expanding and dormant.
 with
 
 components as (

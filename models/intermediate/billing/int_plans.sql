@@ -1,6 +1,7 @@
 -- The plan catalogue as billing reads it: an empty price_model is per_block
--- (the contract's section 2), and only a per_block plan without an overage
--- price is hard-capped (graduated and volume plans price every unit).
+-- (docs/customer_success_guide.md, "Price models, each with a worked bill"),
+-- and only a per_block plan without an overage price is hard-capped (graduated
+-- and volume plans price every unit).
 with
 
 plans as (

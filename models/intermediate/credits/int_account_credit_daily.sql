@@ -1,5 +1,6 @@
 -- Per account with credit grants and day: the credit available to the day's
--- month at the end of the day (CONTRACT.md section 7, credits_running_out):
+-- month at the end of the day (credits_running_out in docs/metrics.md, "Account
+-- health and sales signals"):
 -- grants granted by the end of the day and not expired then, less what the
 -- months before used. The day's own month has not paid anything yet.
 with

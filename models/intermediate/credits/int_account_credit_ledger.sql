@@ -1,13 +1,13 @@
 {{ config(materialized='table') }}
--- Prepaid credits paying the monthly bills (CONTRACT.md section 3): one row per
--- account, month and credit grant of the account, with what the grant held
--- before the month, whether it could pay the month, what it paid and what it
--- holds after. Months are paid in order and each starts from what the month
--- before left, so a recursive CTE walks each account's months (a few per
--- account). Spark takes no window or aggregate over a recursive reference, so
--- each step carries all the account's grants in one row, as an array, and
--- pays the month from them in the contract's order with array functions
--- (macros/portability.sql). Money stays in exact decimals.
+-- Prepaid credits paying the monthly bills (docs/metrics.md, "Value metrics and
+-- bills"): one row per account, month and credit grant of the account, with
+-- what the grant held before the month, whether it could pay the month, what it
+-- paid and what it holds after. Months are paid in order and each starts from
+-- what the month before left, so a recursive CTE walks each account's months (a
+-- few per account). Spark takes no window or aggregate over a recursive
+-- reference, so each step carries all the account's grants in one row, as an
+-- array, and pays the month from them in paying order (ranked_grants) with
+-- array functions (macros/portability.sql). Money stays in exact decimals.
 {#- each grant as the month before left it; it can pay the month when granted before the
     month's end (paid_until) and not expiring before it -#}
 {%- set carried = {
@@ -20,7 +20,7 @@
     'balance_before_usd': 'cast(carried.balance_before_usd - coalesce(carried.used_usd, 0) as decimal(18, 2))',
     'used_usd': 'cast(0 as decimal(18, 2))',
 } %}
-{#- each grant pays what the grants before it in the contract's order left of the bill -#}
+{#- each grant pays what the grants before it in paying order left of the bill -#}
 {%- set earlier_grants_usd = array_sum_money(
     'month_grants', 'earlier',
     'case when earlier.is_valid and earlier.grant_rank < paying.grant_rank'
@@ -67,7 +67,7 @@ month_bills as (
     where billing_days.is_month_end or billing_days.date_day = period.as_of_date
 ),
 
--- each grant's place in the contract's order within its account: earliest
+-- each grant's place in paying order within its account: earliest
 -- expires_at (never-expiring last), then granted_at, then grant_id
 ranked_grants as (
     select

@@ -1,6 +1,7 @@
 {{ config(materialized='table') }}
 -- A table, not a view: every growth mart reads it, so it is computed once.
--- One row per entity and UTC day on which it was active (CONTRACT.md section 8):
+-- One row per entity and UTC day on which it was active (docs/metrics.md,
+-- "Retention, growth accounting and stickiness"):
 -- a developer with any request (sandbox or production, any status) of an
 -- application they own; an account with any production request of its
 -- applications; an end user (app_id, end_user_id) with a production request,

@@ -8,9 +8,9 @@
 ) }}
 -- depends_on: {{ ref('int_account_days_to_rebuild') }}
 -- Per account and day, every day from the account's first sign-up through
--- as_of_date: the health components of the contract's section 7, each
--- component's points, the score, band and lifecycle stage. Incremental, on the
--- days int_account_health_components rebuilds.
+-- as_of_date: the health components (docs/metrics.md, "Account health and sales
+-- signals"), each component's points, the score, band and lifecycle stage.
+-- Incremental, on the days int_account_health_components rebuilds.
 with
 
 components as (

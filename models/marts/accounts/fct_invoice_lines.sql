@@ -1,9 +1,10 @@
--- The lines of each account-month's bill (CONTRACT.md section 3), numbered
--- from 1 in this order: the platform fee (when above 0), the usage (per_block
--- and volume: one line when it charges anything; graduated: one line per tier
--- the quantity reaches, even at 0), then the commitment true-up (when above 0)
--- and one negative line of the credits applied (when any). The lines of a
--- month add up to amount_due_usd. The running month's lines bill its usage so far.
+-- The lines of each account-month's bill (docs/metrics.md, "Value metrics and
+-- bills"), numbered from 1 in this order: the platform fee (when above 0), the
+-- usage (per_block and volume: one line when it charges anything; graduated:
+-- one line per tier the quantity reaches, even at 0), then the commitment
+-- true-up (when above 0) and one negative line of the credits applied (when
+-- any). The lines of a month add up to amount_due_usd. The running month's
+-- lines bill its usage so far.
 with
 
 bills as (

@@ -1,7 +1,7 @@
 {{ config(materialized='view') }}
--- One row per end-user session (CONTRACT.md section 5, layer 10), with the
--- account of its application once the application is registered (sessions are
--- formed incrementally in int_end_user_sessions).
+-- One row per end-user session (docs/analyst_guide.md, "End-user sessions"),
+-- with the account of its application once the application is registered
+-- (sessions are formed incrementally in int_end_user_sessions).
 with
 
 sessions as (

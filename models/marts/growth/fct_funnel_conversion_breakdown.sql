@@ -1,9 +1,10 @@
 -- Weekly sign-up cohorts through the journey's stages, broken down by the
--- developer's acquisition channel, country and sign-up plan (CONTRACT.md
--- section 8): per group, the developers, those who reached each stage (each
--- stage counts on its own milestone, as in fct_funnel_conversion), their share
--- of the group, and those who reached it within each window of the var
--- conversion_window_days after signed_up_at (bounds included).
+-- developer's acquisition channel, country and sign-up plan (docs/metrics.md,
+-- "Retention, growth accounting and stickiness"): per group, the developers,
+-- those who reached each stage (each stage counts on its own milestone, as in
+-- fct_funnel_conversion), their share of the group, and those who reached it
+-- within each window of the var conversion_window_days after signed_up_at
+-- (bounds included).
 {%- set dimensions = [
     ('acquisition_channel', 'acquisition_channel'),
     ('country', "coalesce(nullif(country, ''), 'unknown')"),

@@ -1,9 +1,10 @@
 -- Growth accounting of developers, accounts and end users per ISO week and
--- calendar month (CONTRACT.md section 8), from the first period with activity
--- of the entity type through the one holding as_of_date. An entity active in
--- the period is new (its first active period ever), retained (also active in
--- the previous period) or resurrected (otherwise); churned entities were
--- active in the previous period and not in this one.
+-- calendar month (docs/metrics.md, "Retention, growth accounting and
+-- stickiness"), from the first period with activity of the entity type through
+-- the one holding as_of_date. An entity active in the period is new (its first
+-- active period ever), retained (also active in the previous period) or
+-- resurrected (otherwise); churned entities were active in the previous period
+-- and not in this one.
 with
 
 periods as (

@@ -1,4 +1,5 @@
--- Retention of developers and accounts by sign-up cohort (CONTRACT.md section 8).
+-- Retention of developers and accounts by sign-up cohort (docs/metrics.md,
+-- "Retention, growth accounting and stickiness").
 -- A developer's cohort is the week or month of signed_up_at, an account's that
 -- of its first sign-up. For each cohort, one row per period from the cohort's
 -- own (period_number 0) through the one holding as_of_date: the members active

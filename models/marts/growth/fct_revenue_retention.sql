@@ -1,9 +1,10 @@
--- Net and gross revenue retention per month (CONTRACT.md section 8), from the
--- second month with any bill through the last complete month. The base of a
--- month is the accounts billed more than 0 in the month before; their
--- previous-month bills are the starting revenue, and their bills now split it
--- into retained, expansion, contraction and churned revenue. Bills of accounts
--- outside the base are new revenue. Ratios are null when the base is empty.
+-- Net and gross revenue retention per month (docs/metrics.md, "Retention,
+-- growth accounting and stickiness"), from the second month with any bill
+-- through the last complete month. The base of a month is the accounts billed
+-- more than 0 in the month before; their previous-month bills are the starting
+-- revenue, and their bills now split it into retained, expansion, contraction
+-- and churned revenue. Bills of accounts outside the base are new revenue.
+-- Ratios are null when the base is empty.
 with
 
 bills as (

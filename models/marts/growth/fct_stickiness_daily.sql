@@ -1,5 +1,6 @@
 -- Daily, weekly and monthly active developers, accounts and end users for every
--- day of the daily range, zeros before any activity (CONTRACT.md section 8):
+-- day of the daily range, zeros before any activity (docs/metrics.md,
+-- "Retention, growth accounting and stickiness"):
 -- dau (active that day), wau (active in the 7 days ending on the day), mau
 -- (the 28 days ending on it). An active day a keeps its entity in an N-day
 -- count on days a through a + N - 1, so each count is a running sum of +1
