@@ -81,11 +81,13 @@
 {#-
   Literal bounds. The days models are built before the models that read them
   (a ref upstream), so a build looks the days' bounds up before the model runs
-  and writes them into its SQL as literals: DuckDB then skips the row groups,
-  and Spark the day partitions, outside them, which bounds that a subquery
-  yields do not allow. Where there are no tables to ask (parsing, a unit test,
-  whose inputs are given rows), lookup_row returns none and the callers fall
-  back to reading the days in a subquery.
+  and writes them into its SQL as literals: Spark then prunes the day
+  partitions outside them when it plans the query, which bounds that a
+  subquery yields do not allow (DuckDB skips those row groups either way: it
+  pushes a subquery's days into the scan at run time). Where there are no
+  tables to ask (parsing, a unit test, whose inputs are given rows),
+  lookup_row returns none and the callers fall back to reading the days in a
+  subquery.
 -#}
 
 {#- The one row of `query`, run now, or none where there are no tables to ask. -#}
