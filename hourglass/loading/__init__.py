@@ -2,8 +2,10 @@
 
 Each file goes through discovery (discovery.py), a reader (readers.py), the column
 choice of its FileFormat (layout.py), the value rules in one set-based SQL pass
-(validation.py), and one transaction with its manifest row (manifest.py). Rows that
-fail go to `raw.rejects`; per file, rows_read = rows_loaded + rows_rejected.
+(validation.py) into temporary staging tables (staging.py); the staged files are
+published in batches, each in one transaction with their manifest rows in
+raw.loaded_files (publishing.py). Rows that fail go to `raw.rejects`; per file,
+rows_read = rows_loaded + rows_rejected.
 """
 
 from hourglass.loading.discovery import Discovery, discover, discover_files, file_hash
