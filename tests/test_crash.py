@@ -21,7 +21,7 @@ from hourglass.settings import PROJECT_ROOT
 
 # (a line the run prints, seconds to wait after it) -> where the kill lands
 KILL_POINTS = {
-    "loading": ("rejected file api_logs/", 0.0),  # half of the api_logs files are loaded
+    "loading": ("rejected file api_logs/", 0.0),  # api_logs files staged, none published
     "dbt": ("Materialized value intermediate int_requests_deduplicated", 0.0),
     "publish_start": ("published__warehouse - STEP_START", 0.0),
     "publish_copy": ("published__warehouse - STEP_START", 0.4),

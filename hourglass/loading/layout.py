@@ -10,7 +10,8 @@ A load runs, per file:
 2. the `FileFormat` chooses, for every contract column, a `ColumnSource`: a
    SQL expression over `_scan` giving the landed value, and its kind;
 3. the validator (`validation.py`) types and checks every column in one
-   set-based pass (docs/landing_zone.md, "Value rules") and the commit writes the rows.
+   set-based pass (docs/landing_zone.md, "Value rules") into the staging tables,
+   from which the loader publishes files in batches.
 
 `FileFormat()` is the contract's own layout: each contract column is the file's
 field of the same name (case-insensitive), UTF-8, the contract's missing-value

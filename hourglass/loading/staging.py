@@ -43,12 +43,12 @@ def stage_file(
 ) -> StagedFile:
     """Stage a read file as number `number`: the rows of the SELECT `checked`
     (validation.checked_sql over the reader's `_scan`) into `_checked_<number>`, and
-    the reader's `_malformed` as `_malformed_<number>`. Raises duckdb.Error when a
+    the reader's `_malformed` into `_malformed_<number>`. Raises duckdb.Error when a
     value cannot be evaluated; nothing of the file is then staged."""
     staged = StagedFile(record, replacing, number)
     try:
-        con.execute(f"create temp table {staged.checked} as {checked}")
-        con.execute(f"alter table _malformed rename to {staged.malformed}")
+        con.execute(f"create or replace temp table {staged.checked} as {checked}")
+        con.execute(f"create or replace temp table {staged.malformed} as from _malformed")
     except BaseException:
         drop_staged(con, [staged])
         raise
