@@ -1,6 +1,6 @@
 {#-
-  The bills of complete months as each run saw them (CONTRACT.md section 3,
-  restatements): a new version of an account-month whenever its bill_usd
+  The bills of complete months as each run saw them (docs/metrics.md, "Value
+  metrics and bills", restatements): a new version of an account-month whenever its bill_usd
   changes, stamped with the run that saw it (the HOURGLASS_RUN_ID environment
   variable, which the nightly job sets to its run id; null when dbt runs by
   hand; not a dbt var, whose change every run would void dbt's partial parse).

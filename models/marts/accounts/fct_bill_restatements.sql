@@ -1,7 +1,8 @@
--- Every change to the bill of a month already complete (CONTRACT.md section 3):
--- one row per account, month and version that changed its bill_usd, from the
--- snapshot of the monthly bills, so finance sees every change to a month it
--- has invoiced (a late or replaced landing file).
+-- Every change to the bill of a month already complete (docs/metrics.md,
+-- "Value metrics and bills", restatements): one row per account, month and
+-- version that changed its bill_usd, from the snapshot of the monthly bills, so
+-- finance sees every change to a month it has invoiced (a late or replaced
+-- landing file).
 with
 
 bill_versions as (
