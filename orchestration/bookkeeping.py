@@ -2,7 +2,7 @@
 ops.run_history by the publish asset (published) and the failure hook (failed)."""
 
 import duckdb
-from dagster import AssetCheckSeverity, DagsterEventType, DagsterInstance
+from dagster import AssetCheckSeverity, DagsterEventType, DagsterInstance, MetadataValue
 
 from hourglass.run_history import RunRecord, load_stats
 from orchestration.assets.dbt import hourglass_dbt_assets
@@ -88,3 +88,16 @@ def run_record(
         },
         checks=checks,
     )
+
+
+def record_metadata(record: RunRecord) -> dict:
+    """What the step that records the run shows in Dagster: rows, models, checks
+    and step durations of its ops.run_history row."""
+    return {
+        "rows_loaded": record.rows_loaded,
+        "rows_rejected": record.rows_rejected,
+        "models_built": record.models_built,
+        "checks_failed": record.checks_failed,
+        "checks": MetadataValue.json(record.checks),
+        "step_seconds": MetadataValue.json(record.step_seconds),
+    }

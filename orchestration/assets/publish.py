@@ -8,7 +8,7 @@ from hourglass.run_history import record_run, set_status
 from orchestration.assets.dbt import MART_KEYS
 from orchestration.assets.growth_reports import growth_report
 from orchestration.assets.reports import funnel_hourglass
-from orchestration.bookkeeping import run_record
+from orchestration.bookkeeping import record_metadata, run_record
 from orchestration.project import dbt_project
 from orchestration.resources import WRITER_POOL, WorkingDatabase
 
@@ -58,11 +58,6 @@ def published_warehouse(
             "version": result.version,
             "as_of_date": str(result.as_of_date),
             "tables": MetadataValue.json(result.tables),
-            "rows_loaded": record.rows_loaded,
-            "rows_rejected": record.rows_rejected,
-            "models_built": record.models_built,
-            "checks_failed": record.checks_failed,
-            "checks": MetadataValue.json(record.checks),
-            "step_seconds": MetadataValue.json(record.step_seconds),
+            **record_metadata(record),
         }
     )

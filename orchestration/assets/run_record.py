@@ -5,11 +5,11 @@ row as it does on DuckDB (orchestration/assets/publish.py). It goes to the
 working database, beside the loaders' manifest it counts, as on DuckDB; a
 failed run is recorded there by the failure hook on both engines."""
 
-from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+from dagster import AssetExecutionContext, MaterializeResult, asset
 
 from hourglass.run_history import record_run
 from orchestration.assets.dbt import MART_KEYS
-from orchestration.bookkeeping import run_record
+from orchestration.bookkeeping import record_metadata, run_record
 from orchestration.resources import WRITER_POOL, WorkingDatabase
 
 
@@ -30,13 +30,4 @@ def recorded_run(context: AssetExecutionContext, work_db: WorkingDatabase) -> Ma
             con, context.instance, context.run.run_id, context.run.job_name, "built"
         )
         record_run(con, record)
-    return MaterializeResult(
-        metadata={
-            "rows_loaded": record.rows_loaded,
-            "rows_rejected": record.rows_rejected,
-            "models_built": record.models_built,
-            "checks_failed": record.checks_failed,
-            "checks": MetadataValue.json(record.checks),
-            "step_seconds": MetadataValue.json(record.step_seconds),
-        }
-    )
+    return MaterializeResult(metadata=record_metadata(record))
