@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -20,7 +19,7 @@ from hourglass.loading.publishing import publish_staged
 from hourglass.loading.readers import READERS, first_line
 from hourglass.loading.results import FileRejected, FileResult, SourceResult
 from hourglass.loading.schema import configure, ensure_raw_schema
-from hourglass.loading.staging import StagedFile, stage_file
+from hourglass.loading.staging import StagedFile, rejected_whole, stage_file
 from hourglass.loading.validation import Plausible, checked_sql, native_types
 from hourglass.sql import sql_literal
 
@@ -123,7 +122,7 @@ class Loader:
             size, digest = path.stat().st_size, file_hash(path)
         except OSError as exc:
             unopened = FileRecord(relative, 0, "", "rejected", format_hash=format_hash)
-            return self._reject(unopened, f"cannot be opened: {exc.strerror}")
+            return rejected_whole(unopened, f"cannot be opened: {exc.strerror}", False)
         previous = previous_load(self.con, source.name, relative)
         if previous == (digest, format_hash):
             return FileResult(source.name, relative, "unchanged")
@@ -137,10 +136,10 @@ class Loader:
             self.staged_files += 1
             return stage_file(self.con, record, replacing, self.staged_files, checked)
         except FileRejected as exc:
-            return self._reject(record, str(exc), replacing)
+            return rejected_whole(record, str(exc), replacing)
         except (duckdb.Error, ValueError, RuntimeError, OSError) as exc:
             # Not a value the rules foresee: the file is rejected, the load goes on.
-            return self._reject(record, f"could not be loaded: {first_line(exc)}", replacing)
+            return rejected_whole(record, f"could not be loaded: {first_line(exc)}", replacing)
 
     def _format(
         self, source: Source, relative: str
@@ -172,12 +171,6 @@ class Loader:
             missing_values=file_format.read.missing_values,
             plausible=self.plausible,
         )
-
-    def _reject(self, record: FileRecord, reason: str, replacing: bool = False) -> StagedFile:
-        """The file (as `record` describes it), rejected whole for `reason`."""
-        error = f"{record.relative}: {reason}"
-        log.error("rejected file %s", error)
-        return StagedFile(replace(record, status="rejected", error=error), replacing)
 
 
 def plan_ids(con: duckdb.DuckDBPyConnection, path: Path | None = None) -> list[str]:

@@ -12,14 +12,13 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Mapping
-from dataclasses import replace
 
 import duckdb
 
 from hourglass.contract import Source
 from hourglass.loading.readers import first_line
 from hourglass.loading.results import FileResult
-from hourglass.loading.staging import StagedFile, drop_staged
+from hourglass.loading.staging import StagedFile, drop_staged, rejected_whole
 
 log = logging.getLogger(__name__)
 
@@ -65,11 +64,8 @@ def _publish_alone(
         _publish(con, source, batch_id, [staged])
         return staged
     except duckdb.Error as exc:
-        error = f"{staged.record.relative}: could not be loaded: {first_line(exc)}"
-        log.error("rejected file %s", error)
-        rejected = StagedFile(
-            replace(staged.record, status="rejected", error=error), staged.replacing
-        )
+        reason = f"could not be loaded: {first_line(exc)}"
+        rejected = rejected_whole(staged.record, reason, staged.replacing)
         _publish(con, source, batch_id, [rejected])
         return rejected
 

@@ -6,11 +6,14 @@ publishing.py writes the files."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, replace
 
 import duckdb
 
 from hourglass.loading.manifest import FileRecord
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,14 @@ class StagedFile:
     @property
     def malformed(self) -> str:
         return f"_malformed_{self.number}"
+
+
+def rejected_whole(record: FileRecord, reason: str, replacing: bool) -> StagedFile:
+    """The file (as `record` describes it) to publish as rejected whole for `reason`:
+    its manifest row and one rejects row naming `<file>: <reason>`; logged."""
+    error = f"{record.relative}: {reason}"
+    log.error("rejected file %s", error)
+    return StagedFile(replace(record, status="rejected", error=error), replacing)
 
 
 def stage_file(
