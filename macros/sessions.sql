@@ -1,6 +1,6 @@
 {#-
-  End-user sessions (the contract's section 5, layer 10): a session is a
-  maximal run of one end user's production requests with no gap over
+  End-user sessions (funnel layer 10; docs/analyst_guide.md, "End-user
+  sessions"): a session is a maximal run of one end user's production requests with no gap over
   var('session_gap_minutes') between consecutive requests.
 
   Incremental builds. Requests change only on the days to rebuild
