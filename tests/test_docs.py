@@ -72,3 +72,20 @@ def test_readme_links_resolve():
     assert "docs/metrics.md" in local
     assert [t for t in local if not (PROJECT_ROOT / t).exists()] == []
     assert [t for t in local if t.startswith("..")] == []  # nothing outside the repository
+
+
+def test_no_file_refers_to_a_document_outside_the_repository():
+    # the repository documents itself (docs/, README.md): a user who clones it has
+    # none of the project's working notes, so no file may point at them
+    outside = re.compile(rb"CONTRACT\.md|\.\./shared")
+    tracked = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=PROJECT_ROOT, capture_output=True, check=True
+    ).stdout.split(b"\0")
+    files = [PROJECT_ROOT / os.fsdecode(name) for name in tracked if name]
+    assert len(files) > 100
+    offenders = [
+        str(path.relative_to(PROJECT_ROOT))
+        for path in files
+        if path.is_file() and outside.search(path.read_bytes())
+    ]
+    assert offenders == []
