@@ -11,7 +11,9 @@ landing zone of 91 days, then measures, each as its own process tree:
   fct_api_usage_daily and the layer 5 and 6 daily counts from the same files;
 - api_logs load by format: the 90 days of api_logs alone into a fresh
   database, as the generated Parquet files, as the same rows in gzipped JSON
-  lines, and as gzipped JSON lines in Kong's log shape (the `kong` preset).
+  lines, and as gzipped JSON lines in Kong's log shape (the `kong` preset);
+  only at the sizes `--format-sizes` names (all by default: at 100M the Kong
+  variant alone takes most of an hour on 2 cores).
 
 The sessions models (int_end_user_sessions, fct_end_user_sessions) are also
 timed on their own in the full and incremental runs: their node time from the
@@ -23,7 +25,7 @@ tree (steady on a machine other jobs load, where wall time is not), and the
 load average (one minute) is sampled with it: other jobs on the machine show
 there. Usage:
 
-    python bench/benchmark.py --sizes 1M,10M,100M [--write BENCHMARKS.md]
+    python bench/benchmark.py --sizes 1M,10M,100M [--format-sizes 1M,10M] [--write BENCHMARKS.md]
 """
 
 from __future__ import annotations
@@ -177,7 +179,9 @@ def parse_size(text: str) -> int:
     return int(float(text[:-1]) * units[text[-1]]) if text[-1] in units else int(text)
 
 
-def run_size(label: str, requests: int, work_dir: Path, memory_limit: str) -> dict:
+def run_size(
+    label: str, requests: int, work_dir: Path, memory_limit: str, formats: bool = True
+) -> dict:
     base = work_dir / label
     if base.exists():
         shutil.rmtree(base)
@@ -261,7 +265,7 @@ def run_size(label: str, requests: int, work_dir: Path, memory_limit: str) -> di
         env,
         base / "floor.log",
     )
-    for variant in ("parquet", "jsonl", "kong"):
+    for variant in ("parquet", "jsonl", "kong") if formats else ():
         folder = landing if variant == "parquet" else base / f"landing_{variant}"
         if variant != "parquet":
             json_landing(landing, folder, kong=variant == "kong")
@@ -290,7 +294,7 @@ def table(rows: list[dict]) -> str:
             f"{r['incremental'].seconds / r['full'].seconds:.0%} | {r['load'].seconds:.1f} | "
             f"{r['dbt'].seconds:.1f} | {r['floor'].seconds:.1f} | "
             f"{r['full'].seconds / r['floor'].seconds:.1f}x | {r['full'].peak_mb:,.0f} | "
-            f"{max(r[s].peak_mb for s in steps):,.0f} | {r['landing_mb']:,.0f} |"
+            f"{max(r[s].peak_mb for s in steps if s in r):,.0f} | {r['landing_mb']:,.0f} |"
         )
     return "\n".join(lines)
 
@@ -355,7 +359,7 @@ def formats_table(rows: list[dict]) -> str:
         "|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
-        if "error" in r:
+        if "error" in r or FORMATS[0] not in r:  # a size measured without the formats
             continue
         parquet, jsonl, kong = (r[f] for f in FORMATS)
         lines.append(
@@ -395,6 +399,9 @@ def main() -> int:
     parser.add_argument("--sizes", default="1M", help="comma-separated, e.g. 1M,10M,100M")
     parser.add_argument("--work-dir", type=Path, default=ROOT / "data" / "bench")
     parser.add_argument("--memory-limit", default="8GB", help="DuckDB memory_limit")
+    parser.add_argument(
+        "--format-sizes", help="the sizes to measure the api_logs load by format at (default: all)"
+    )
     parser.add_argument("--write", type=Path, help="append the table to this Markdown file")
     parser.add_argument("--keep", action="store_true", help="keep the generated data")
     args = parser.parse_args()
@@ -415,7 +422,10 @@ def main() -> int:
     for label in args.sizes.split(","):
         print(f"benchmarking {label} requests ...", flush=True)
         try:
-            rows.append(run_size(label, parse_size(label), args.work_dir, args.memory_limit))
+            formats = args.format_sizes is None or label in args.format_sizes.split(",")
+            rows.append(
+                run_size(label, parse_size(label), args.work_dir, args.memory_limit, formats)
+            )
         except (RuntimeError, OSError, duckdb.Error) as exc:  # a failed size is reported
             rows.append({"label": label, "error": str(exc)})
         print(
@@ -430,7 +440,8 @@ def main() -> int:
         f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {machine()}; "
         f"DuckDB memory_limit {args.memory_limit}.\n\n"
         f"Command: `python bench/benchmark.py --sizes {args.sizes}"
-        f" --memory-limit {args.memory_limit}`\n\n{table(rows)}\n\n"
+        + (f" --format-sizes {args.format_sizes}" if args.format_sizes else "")
+        + f" --memory-limit {args.memory_limit}`\n\n{table(rows)}\n\n"
         f"{ratios_table(rows)}\n\n{formats_table(rows)}\n\n{sessions_table(rows)}\n"
     )
     print(report)

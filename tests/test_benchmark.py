@@ -3,6 +3,7 @@ floor it compares against computes the same usage figures as the marts."""
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 
@@ -76,3 +77,19 @@ def test_harness_runs_at_one_million_requests_and_the_floor_matches(dbt_manifest
         for variant in ("parquet", "jsonl", "kong")
     ]
     assert loaded[0] == loaded[1] == loaded[2] and loaded[0][0][0] > 800_000
+
+
+def test_a_size_measured_without_the_formats_leaves_only_the_formats_table_out(monkeypatch):
+    spec = importlib.util.spec_from_file_location("benchmark", PROJECT_ROOT / "bench/benchmark.py")
+    bench = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "benchmark", bench)  # dataclasses look their module up
+    spec.loader.exec_module(bench)
+    step = bench.Measure(seconds=10.0, peak_mb=100.0, cpu_seconds=8.0, load=1.0)
+    row = {"label": "100M", "landing_mb": 5.0, "sessions_full": {}, "sessions_incremental": {}}
+    row |= {s: step for s in ("full", "incremental", "load", "dbt")}
+    row["floor"] = bench.Measure(seconds=4.0, peak_mb=300.0, cpu_seconds=2.0, load=1.0)
+    assert bench.table([row]).splitlines()[-1] == (
+        "| 100M | 10.0 | 10.0 | 100% | 10.0 | 10.0 | 4.0 | 2.5x | 100 | 300 | 5 |"
+    )
+    assert "| 100M |" in bench.ratios_table([row])
+    assert "| 100M |" not in bench.formats_table([row])
