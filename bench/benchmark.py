@@ -442,7 +442,9 @@ def main() -> int:
         f"Command: `python bench/benchmark.py --sizes {args.sizes}"
         + (f" --format-sizes {args.format_sizes}" if args.format_sizes else "")
         + f" --memory-limit {args.memory_limit}`\n\n{table(rows)}\n\n"
-        f"{ratios_table(rows)}\n\n{formats_table(rows)}\n\n{sessions_table(rows)}\n"
+        f"{ratios_table(rows)}\n\n"
+        + (f"{formats_table(rows)}\n\n" if any(FORMATS[0] in r for r in rows) else "")
+        + f"{sessions_table(rows)}\n"
     )
     print(report)
     if args.write:
