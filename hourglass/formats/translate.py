@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from hourglass.contract import Source
 from hourglass.formats.config import ColumnMapping, FormatConfig, regex_group
+from hourglass.loading.layout import nested_json
 from hourglass.sql import sql_literal
 
 # What a timestamp form yields: a UTC TIMESTAMP, written back as ISO-8601 text.
@@ -32,12 +33,14 @@ _DECIMAL = r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?"
 
 
 class Value(NamedTuple):
-    """A SQL expression over the scanned relation, the kind of what it yields and the
-    checks of the fields it reads (see ColumnSource.checks)."""
+    """A SQL expression over the scanned relation, the kind of what it yields, the
+    checks of the fields it reads (see ColumnSource.checks) and the nested JSON
+    paths it reads (see ColumnSource.json_paths)."""
 
     expression: str
     kind: str  # text | json | native
     checks: tuple[tuple[str, str], ...] = ()
+    json_paths: tuple[str, ...] = ()
 
 
 class Unmappable(Exception):
@@ -56,9 +59,7 @@ def json_path(field: str) -> str:
     return "$" + "".join(parts)
 
 
-def field_value(
-    field: str, reader: str, fields: Mapping[str, Value], json_column: str = "_json"
-) -> Value | None:
+def field_value(field: str, reader: str, fields: Mapping[str, Value]) -> Value | None:
     """Where a named field is in a scan: a top-level field by its trimmed lower-case
     name (CSV header, JSON key even with dots in it, Parquet column), else in a JSON
     scan a nested path into the whole record. None: the file has no such field."""
@@ -66,7 +67,8 @@ def field_value(
     if found is not None:
         return Value(found.expression, found.kind, found.checks)
     if reader == "json" and "." in field:
-        return Value(f"({json_column} -> {sql_literal(json_path(field))})", "json")
+        path = json_path(field)
+        return Value(nested_json(path), "json", json_paths=(path,))
     return None
 
 
@@ -106,7 +108,8 @@ def first_present(values: list[Value], missing_values: Iterable[str]) -> Value:
         values = [v._replace(expression=_text(v), kind="text") for v in values]
     present = ", ".join(_present(v, missing_values) for v in values)
     checks = tuple(check for v in values for check in v.checks)
-    return Value(f"coalesce({present})", values[0].kind, checks)
+    paths = tuple(dict.fromkeys(path for v in values for path in v.json_paths))
+    return Value(f"coalesce({present})", values[0].kind, checks, paths)
 
 
 def _value_map(text: str, mapping: ColumnMapping) -> str:

@@ -27,7 +27,7 @@ from typing import Literal
 
 from hourglass.contract import Source
 from hourglass.loading.results import FileRejected
-from hourglass.sql import quote_identifier
+from hourglass.sql import quote_identifier, sql_literal
 
 # The contract's missing-value spellings (docs/landing_zone.md, "Value rules"),
 # compared after trimming and lower-casing; an empty value is always missing.
@@ -74,7 +74,8 @@ class ColumnSource:
         `text` - VARCHAR text as written (CSV fields): trimmed, missing-value
             spellings are null, then parsed by the contract's text rules
             (strict integers, finite doubles, ISO-8601 timestamps);
-        `json` - a DuckDB JSON value (e.g. `_json -> '$.response.status'`):
+        `json` - a DuckDB JSON value (e.g. `_json -> '$.response.status'`, see
+            `nested_json`):
             a JSON string follows the text rules, a JSON number is a number
             (integral for an integer column), null is missing, and an object,
             array or boolean is rejected (`expected an integer`, ...);
@@ -87,11 +88,21 @@ class ColumnSource:
     checks: (SQL condition over `_scan`, reason) pairs that reject a record,
         naming this column, before its value is checked: e.g. a JSON record
         giving the field's key twice (`duplicate key status_code`).
+    json_paths: the paths into `_json` the expression reads as `nested_json(path)`;
+        the validator extracts all of a file's in one parse of each record
+        instead of one parse per path.
     """
 
     expression: str
     kind: Kind = "text"
     checks: tuple[tuple[str, str], ...] = ()
+    json_paths: tuple[str, ...] = ()
+
+
+def nested_json(path: str) -> str:
+    """The JSON value at a DuckDB JSON path (`$."request"."id"`) of a JSON scan's
+    record, as SQL over `_scan`; list the path in `ColumnSource.json_paths`."""
+    return f"(_json -> {sql_literal(path)})"
 
 
 @dataclass(frozen=True)

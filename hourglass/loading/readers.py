@@ -454,9 +454,13 @@ def _scan_json(con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions)
         line = f"regexp_replace(line, {sql_literal(options.line_prefix)}, '')"
     # The lines are typed as they are read (one copy of the file's text before
     # `_scan`); `_typed` and `_records` are views over them.
-    lines = f"""select line, try(json_type(line)) as json_kind, blank
-        from (select {line} as line, trim(coalesce(line, '')) = '' as blank
-              from {_read_csv_sql(path, _LINES)})"""
+    # Blank: the landed line, before any prefix is removed. Only a line that is not
+    # JSON can be blank (trimming every line cost more than typing it).
+    lines = f"""select line, json_kind,
+            case when json_kind is null then trim(coalesce(landed, '')) = '' else false end
+                as blank
+        from (select line, landed, try(json_type(line)) as json_kind
+              from (select {line} as line, line as landed from {_read_csv_sql(path, _LINES)}))"""
     _read_into(con, "_parsed", lines, path, "JSON lines")
     numbered = _number_records(con, "_parsed", 0)
     _explain_malformed(con, options, None)
