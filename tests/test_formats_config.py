@@ -93,6 +93,16 @@ def test_yaml_scalars_are_text():
             "missing ): ^(/v1 (got '^(/v1')",
         ),
         (
+            "columns:\n  method: [verb, m.*]",
+            f"{NAME}: columns.method.field: 'm.*' has an empty or `*` step: a dotted path names "
+            "one key per step",
+        ),
+        (
+            "columns:\n  app_id: consumer..id",
+            f"{NAME}: columns.app_id.field: 'consumer..id' has an empty or `*` step: a dotted "
+            "path names one key per step (got 'consumer..id')",
+        ),
+        (
             "columns:\n  request_idd: x",
             f"{NAME}: columns.request_idd: not a column of api_logs (expected one of: request_id, "
             "requested_at, app_id, environment, method, path, status_code, latency_ms, "

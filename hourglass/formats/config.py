@@ -100,6 +100,17 @@ class ColumnMapping(BaseModel):
     def _listify(cls, value: Any) -> Any:
         return _as_list(value)
 
+    @field_validator("field")
+    @classmethod
+    def _valid_paths(cls, names: list[str]) -> list[str]:
+        # DuckDB's JSON paths read `*` as a wildcard even quoted, and refuse an empty step
+        for name in names:
+            if "." in name and any(step.strip() in ("", "*") for step in name.split(".")):
+                raise ValueError(
+                    f"{name!r} has an empty or `*` step: a dotted path names one key per step"
+                )
+        return names
+
     @field_validator("regex")
     @classmethod
     def _valid_regex(cls, value: str | None) -> str | None:
